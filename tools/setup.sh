@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs the Debian packages vigil needs to build, test and plot. Idempotent: when every
+# package is present it prints nothing and changes nothing. Uses sudo when not run as root.
+set -euo pipefail
+
+packages=(
+    build-essential cmake ninja-build pkg-config git
+    libboost-dev libboost-math-dev
+    libhdf5-dev hdf5-tools
+    libtomlplusplus-dev libcli11-dev libfmt-dev nlohmann-json3-dev librandom123-dev
+    libgtest-dev libgmock-dev libbenchmark-dev
+    clang-format
+    python3 python3-numpy python3-h5py python3-matplotlib
+)
+
+missing=()
+for package in "${packages[@]}"; do
+    status=$(dpkg-query -W -f='${Status}' "$package" 2>/dev/null || true)
+    [[ "$status" == "install ok installed" ]] || missing+=("$package")
+done
+[[ ${#missing[@]} -eq 0 ]] && exit 0
+
+echo "vigil setup: installing ${missing[*]}" >&2
+as_root=()
+[[ $(id -u) -eq 0 ]] || as_root=(sudo)
+export DEBIAN_FRONTEND=noninteractive
+"${as_root[@]}" apt-get update -qq >/dev/null
+"${as_root[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
