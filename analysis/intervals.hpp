@@ -1,0 +1,68 @@
+#pragma once
+
+// Confidence intervals for ensemble statistics. Each function returns the point estimate with
+// a two-sided interval at `confidence_level` (in (0, 1)). Bootstrap intervals draw every
+// resample from one vigil::random_stream made from the given key, so the same key and sample
+// give the same interval on every machine and thread count. Pure apart from that stream;
+// thread-safe. Invalid arguments (empty samples, NaN values, bad levels) throw
+// std::invalid_argument; an interval the data cannot define (a mean of one value, a bootstrap
+// with zero resamples, a rate of zero trials) has NaN bounds.
+
+#include "engine/random_stream.hpp"
+
+#include <cstdint>
+#include <functional>
+#include <span>
+
+namespace vigil::analysis {
+
+struct estimate {
+    double value = 0;
+    double lower = 0;
+    double upper = 0;
+};
+
+// Wilson score interval for a binomial proportion successes/trials; value = successes/trials.
+// The bounds stay within [0, 1] and are never degenerate (0 of n has upper bound > 0).
+estimate wilson_interval(std::uint64_t successes, std::uint64_t trials, double confidence_level);
+
+// Sample mean with the normal-theory (Student t, n - 1 degrees of freedom) interval
+// mean +- t * s / sqrt(n). NaN bounds when n < 2.
+estimate mean_with_interval(std::span<const double> sample, double confidence_level);
+
+// Statistics for bootstrap_interval.
+double sample_mean(std::span<const double> sample);
+double root_mean_square(std::span<const double> sample);
+
+using sample_statistic = std::function<double(std::span<const double>)>;
+
+// Percentile bootstrap: value = statistic(sample); the bounds are the (1 -+ level)/2 quantiles
+// (linear interpolation between order statistics) of the statistic over `resamples` resamples
+// of the same size, drawn with replacement.
+estimate bootstrap_interval(std::span<const double> sample, const sample_statistic& statistic,
+                            double confidence_level, std::uint64_t resamples,
+                            const stream_key& key);
+
+// Statistic of two samples (negatives, positives) for the stratified bootstrap.
+using two_sample_statistic =
+    std::function<double(std::span<const double>, std::span<const double>)>;
+
+// Stratified percentile bootstrap: each resample redraws the negatives and the positives
+// separately, keeping both sample sizes; otherwise as bootstrap_interval.
+estimate stratified_bootstrap_interval(std::span<const double> negatives,
+                                       std::span<const double> positives,
+                                       const two_sample_statistic& statistic,
+                                       double confidence_level, std::uint64_t resamples,
+                                       const stream_key& key);
+
+// ROC AUC with the Hanley-McNeil (1982) normal interval, which models the score
+// distributions as exponential-like; clipped to [0, 1]. Degenerate at AUC = 0 or 1.
+estimate auc_hanley_mcneil_interval(std::span<const double> negatives,
+                                    std::span<const double> positives, double confidence_level);
+
+// ROC AUC with the stratified percentile bootstrap interval (no distributional assumption).
+estimate auc_bootstrap_interval(std::span<const double> negatives,
+                                std::span<const double> positives, double confidence_level,
+                                std::uint64_t resamples, const stream_key& key);
+
+}  // namespace vigil::analysis
