@@ -45,9 +45,7 @@ public:
     std::int64_t integer(const std::string& name) const;
     const std::string& choice(const std::string& name) const;
 
-    const std::vector<std::pair<std::string, parameter_value>>& entries() const {
-        return entries_;
-    }
+    const std::vector<std::pair<std::string, parameter_value>>& entries() const { return entries_; }
 
 private:
     std::vector<std::pair<std::string, parameter_value>> entries_;

@@ -37,9 +37,7 @@ public:
     }
 
     // Uniform on the open interval (0, 1), with 53 random bits; never 0, so -log(u) is finite.
-    double uniform_open() {
-        return (static_cast<double>((*this)() >> 11) + 0.5) * 0x1.0p-53;
-    }
+    double uniform_open() { return (static_cast<double>((*this)() >> 11) + 0.5) * 0x1.0p-53; }
 
 private:
     void refill() {

@@ -1,0 +1,108 @@
+#include "parameters.hpp"
+
+#include "error.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+namespace vigil {
+
+namespace {
+
+std::string format_bound(double bound) {
+    if (std::isinf(bound)) return bound < 0 ? "-inf" : "inf";
+    return fmt::format("{:g}", bound);
+}
+
+std::string quoted_choices(const std::vector<std::string>& choices) {
+    std::string text;
+    for (const auto& choice : choices) {
+        if (!text.empty()) text += ", ";
+        text += fmt::format("\"{}\"", choice);
+    }
+    return text;
+}
+
+}  // namespace
+
+std::string parameter_spec::allowed() const {
+    if (kind == parameter_kind::choice) return "one of " + quoted_choices(choices);
+    const std::string kind_name = kind == parameter_kind::integer ? "an integer" : "a number";
+    return fmt::format("{} in {}{}, {}{}", kind_name, minimum_inclusive ? "[" : "(",
+                       format_bound(minimum), format_bound(maximum), maximum_inclusive ? "]" : ")");
+}
+
+void parameter_set::set(const std::string& name, parameter_value value) {
+    for (auto& entry : entries_) {
+        if (entry.first == name) {
+            entry.second = std::move(value);
+            return;
+        }
+    }
+    entries_.emplace_back(name, std::move(value));
+}
+
+bool parameter_set::has(const std::string& name) const {
+    return std::any_of(entries_.begin(), entries_.end(),
+                       [&](const auto& entry) { return entry.first == name; });
+}
+
+const parameter_value& parameter_set::get(const std::string& name) const {
+    for (const auto& entry : entries_) {
+        if (entry.first == name) return entry.second;
+    }
+    throw std::out_of_range("parameter \"" + name + "\" is not set");
+}
+
+double parameter_set::real(const std::string& name) const {
+    const auto& value = get(name);
+    if (const auto* number = std::get_if<double>(&value)) return *number;
+    throw std::out_of_range("parameter \"" + name + "\" is not a number");
+}
+
+std::int64_t parameter_set::integer(const std::string& name) const {
+    return static_cast<std::int64_t>(real(name));
+}
+
+const std::string& parameter_set::choice(const std::string& name) const {
+    const auto& value = get(name);
+    if (const auto* text = std::get_if<std::string>(&value)) return *text;
+    throw std::out_of_range("parameter \"" + name + "\" is not a choice");
+}
+
+parameter_value check_value(const parameter_spec& spec, const parameter_value& value,
+                            const std::string& where) {
+    const auto refuse = [&](const std::string& what) {
+        throw input_error(fmt::format("{}: {}; allowed: {}", where, what, spec.allowed()));
+    };
+
+    if (spec.kind == parameter_kind::choice) {
+        const auto* text = std::get_if<std::string>(&value);
+        if (text == nullptr) refuse("expected a string, got " + to_string(value));
+        if (std::find(spec.choices.begin(), spec.choices.end(), *text) == spec.choices.end()) {
+            refuse(fmt::format("\"{}\" is not a known value", *text));
+        }
+        return value;
+    }
+
+    const auto* number = std::get_if<double>(&value);
+    if (number == nullptr) refuse("expected a number, got \"" + to_string(value) + "\"");
+    if (!std::isfinite(*number)) refuse(fmt::format("{} is not a finite number", *number));
+    if (spec.kind == parameter_kind::integer && std::floor(*number) != *number) {
+        refuse(fmt::format("{} is not an integer", *number));
+    }
+    const bool below = spec.minimum_inclusive ? *number < spec.minimum : *number <= spec.minimum;
+    const bool above = spec.maximum_inclusive ? *number > spec.maximum : *number >= spec.maximum;
+    if (below || above) refuse(fmt::format("{:g} is out of range", *number));
+    return value;
+}
+
+std::string to_string(const parameter_value& value) {
+    if (const auto* number = std::get_if<double>(&value)) return fmt::format("{:g}", *number);
+    return std::get<std::string>(value);
+}
+
+}  // namespace vigil

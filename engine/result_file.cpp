@@ -1,0 +1,259 @@
+#include "result_file.hpp"
+
+#include "error.hpp"
+#include "vigil/version.hpp"
+
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+#include <boost/version.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <ctime>
+
+namespace vigil {
+
+namespace {
+
+constexpr std::uint64_t chunk_replicates = 4096;
+
+std::string utc_now() {
+    return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", fmt::gmtime(std::time(nullptr)));
+}
+
+std::string boost_version() {
+    return fmt::format("{}.{}.{}", BOOST_VERSION / 100000, BOOST_VERSION / 100 % 1000,
+                       BOOST_VERSION % 100);
+}
+
+void describe_dataset(const h5::object& dataset, const std::string& unit,
+                      const std::string& description) {
+    h5::write_attribute(dataset, "unit", unit);
+    h5::write_attribute(dataset, "description", description);
+}
+
+void write_parameters(const h5::object& file, const scan_plan& plan, const model& chosen) {
+    const h5::object group = h5::create_group(file, "parameters");
+    h5::write_attribute(group, "description",
+                        "parameter values of each scan point (index = row of /results/*)");
+    for (const auto& spec : chosen.parameters()) {
+        if (!plan.points.front().has(spec.name)) continue;
+        h5::object dataset;
+        if (spec.kind == parameter_kind::choice) {
+            std::vector<std::string> values;
+            for (const auto& point : plan.points) values.push_back(point.choice(spec.name));
+            dataset = h5::write_strings(group, spec.name, values);
+        } else {
+            std::vector<double> values;
+            for (const auto& point : plan.points) values.push_back(point.real(spec.name));
+            dataset = h5::write_vector(group, spec.name, values);
+        }
+        describe_dataset(dataset, spec.unit, spec.description);
+        const bool scanned = std::find(plan.scanned_names.begin(), plan.scanned_names.end(),
+                                       spec.name) != plan.scanned_names.end();
+        h5::write_attribute(dataset, "scanned", std::int64_t{scanned ? 1 : 0});
+    }
+}
+
+}  // namespace
+
+result_writer::result_writer(const std::string& path, const scan_plan& plan, const model& chosen,
+                             const std::string& command_line)
+    : file_(h5::create_file(path)) {
+    h5::write_attribute(file_, "format", std::string(result_format_name));
+    h5::write_attribute(file_, "format_version", result_format_version);
+    h5::write_attribute(file_, "vigil_version", std::string(vigil_version));
+    h5::write_attribute(file_, "git_commit", std::string(vigil_git_commit));
+    h5::write_attribute(file_, "created_utc", utc_now());
+    h5::write_attribute(file_, "command_line", command_line);
+    h5::write_attribute(file_, "model", plan.model_name);
+    h5::write_attribute(file_, "seed", static_cast<std::int64_t>(plan.seed));
+    h5::write_attribute(file_, "replicates", static_cast<std::int64_t>(plan.replicates));
+    h5::write_attribute(file_, "points", static_cast<std::int64_t>(plan.points.size()));
+    h5::write_attribute(file_, "scan_file", plan.path);
+    h5::write_attribute(file_, "hdf5_version", h5::library_version());
+    h5::write_attribute(file_, "boost_version", boost_version());
+    h5::write_attribute(file_, "complete", std::int64_t{0});
+    h5::write_attribute(file_, "layout",
+                        std::string("results/NAME[point, replicate]; parameters/NAME[point]; "
+                                    "scan_text; analysis/NAME[point] after `vigil analyze`"));
+    h5::write_text(file_, "scan_text", plan.text);
+    write_parameters(file_, plan, chosen);
+
+    const h5::object results = h5::create_group(file_, "results");
+    h5::write_attribute(results, "description",
+                        "per-replicate results: rows are scan points, columns replicates; "
+                        "NaN marks work not yet done");
+    for (const auto& field : chosen.results()) {
+        h5::object dataset = h5::create_matrix(results, field.name, plan.points.size(),
+                                               plan.replicates, chunk_replicates);
+        describe_dataset(dataset, field.unit, field.description);
+        result_datasets_.push_back(std::move(dataset));
+    }
+    if (plan.trajectories > 0) {
+        trajectories_ = h5::create_group(file_, "trajectories");
+        h5::write_attribute(trajectories_, "description",
+                            "detail of the first replicates of each point: "
+                            "point_P/replicate_R/NAME");
+    }
+    h5::flush(file_);
+}
+
+void result_writer::write_block(std::uint64_t point, std::uint64_t first_replicate,
+                                std::uint64_t count, const std::vector<double>& values) {
+    for (std::size_t field = 0; field < result_datasets_.size(); ++field) {
+        h5::write_row_segment(result_datasets_[field], point, first_replicate,
+                              values.data() + field * count, count);
+    }
+}
+
+void result_writer::write_trajectory(std::uint64_t point, std::uint64_t replicate,
+                                     const trajectory_record& record) {
+    const std::string point_name = fmt::format("point_{}", point);
+    if (!h5::exists(trajectories_, point_name)) h5::create_group(trajectories_, point_name);
+    const h5::object point_group = h5::open_group(trajectories_, point_name);
+    const h5::object group = h5::create_group(point_group, fmt::format("replicate_{}", replicate));
+    for (const auto& [name, series] : record) {
+        const h5::object dataset = h5::write_vector(group, name, series.values);
+        describe_dataset(dataset, series.unit, series.description);
+    }
+}
+
+void result_writer::finish() {
+    h5::flush(file_);
+    h5::write_attribute(file_, "completed_utc", utc_now());
+    h5::write_attribute(file_, "complete", std::int64_t{1});
+    h5::flush(file_);
+    result_datasets_.clear();
+    trajectories_.close();
+    file_.close();
+}
+
+result_file::result_file(const std::string& path, bool writable)
+    : path_(path), file_(h5::open_file(path, writable)) {
+    const auto refuse = [&](const std::string& why) {
+        throw input_error(fmt::format("{}: not a vigil result file ({})", path, why));
+    };
+    if (!h5::has_attribute(file_, "format")) refuse("no \"format\" attribute at the root");
+    const std::string format = h5::read_string_attribute(file_, "format");
+    if (format != result_format_name) refuse("format is \"" + format + "\"");
+    const auto version = h5::read_integer_attribute(file_, "format_version");
+    if (version != result_format_version) {
+        refuse(fmt::format("format version {} but this vigil reads version {}", version,
+                           result_format_version));
+    }
+}
+
+bool result_file::complete() const {
+    return h5::has_attribute(file_, "complete") &&
+           h5::read_integer_attribute(file_, "complete") == 1;
+}
+
+std::string result_file::model_name() const {
+    return h5::read_string_attribute(file_, "model");
+}
+
+std::uint64_t result_file::seed() const {
+    return static_cast<std::uint64_t>(h5::read_integer_attribute(file_, "seed"));
+}
+
+std::uint64_t result_file::replicates() const {
+    return static_cast<std::uint64_t>(h5::read_integer_attribute(file_, "replicates"));
+}
+
+std::uint64_t result_file::point_count() const {
+    return static_cast<std::uint64_t>(h5::read_integer_attribute(file_, "points"));
+}
+
+std::string result_file::scan_text() const {
+    return h5::read_text(file_, "scan_text");
+}
+
+std::string result_file::attribute(const std::string& name) const {
+    if (!h5::has_attribute(file_, name)) return "";
+    return h5::read_string_attribute(file_, name);
+}
+
+std::vector<parameter_set> result_file::points(const model& chosen) const {
+    const h5::object group = h5::open_group(file_, "parameters");
+    std::vector<parameter_set> points(point_count());
+    for (const auto& spec : chosen.parameters()) {
+        if (!h5::exists(group, spec.name)) continue;
+        if (spec.kind == parameter_kind::choice) {
+            const auto values = h5::read_strings(group, spec.name);
+            for (std::size_t p = 0; p < points.size() && p < values.size(); ++p) {
+                points[p].set(spec.name, values[p]);
+            }
+        } else {
+            const auto values = h5::read_vector(group, spec.name);
+            for (std::size_t p = 0; p < points.size() && p < values.size(); ++p) {
+                points[p].set(spec.name, values[p]);
+            }
+        }
+    }
+    return points;
+}
+
+std::vector<std::string> result_file::scanned_names() const {
+    const h5::object group = h5::open_group(file_, "parameters");
+    std::vector<std::string> names;
+    for (const auto& name : h5::member_names(group)) {
+        const h5::object dataset = h5::open_dataset(group, name);
+        if (h5::has_attribute(dataset, "scanned") &&
+            h5::read_integer_attribute(dataset, "scanned") == 1) {
+            names.push_back(name);
+        }
+    }
+    return names;
+}
+
+std::vector<std::string> result_file::result_names() const {
+    return h5::member_names(h5::open_group(file_, "results"));
+}
+
+std::vector<double> result_file::results_of_point(const std::string& field,
+                                                  std::uint64_t point) const {
+    const h5::object group = h5::open_group(file_, "results");
+    return h5::read_row(h5::open_dataset(group, field), point);
+}
+
+void result_file::write_analysis(const std::vector<std::vector<report_column>>& rows,
+                                 const analysis_options& options) {
+    if (h5::exists(file_, "analysis")) {
+        if (H5Ldelete(file_.id(), "analysis", H5P_DEFAULT) < 0) {
+            throw run_error(path_ + ": cannot replace /analysis");
+        }
+    }
+    const h5::object group = h5::create_group(file_, "analysis");
+    h5::write_attribute(group, "description",
+                        "per-point statistics from `vigil analyze`; theory_* columns are theory, "
+                        "NAME_lower/NAME_upper the confidence interval");
+    h5::write_attribute(group, "false_positive_rate", options.false_positive_rate);
+    h5::write_attribute(group, "confidence_level", options.confidence_level);
+    h5::write_attribute(group, "bootstrap_resamples",
+                        static_cast<std::int64_t>(options.bootstrap_resamples));
+    h5::write_attribute(group, "created_utc", utc_now());
+    if (rows.empty()) return;
+
+    for (std::size_t c = 0; c < rows.front().size(); ++c) {
+        const auto& first = rows.front()[c];
+        std::vector<double> values, lower, upper;
+        for (const auto& row : rows) {
+            values.push_back(row[c].value);
+            lower.push_back(row[c].lower);
+            upper.push_back(row[c].upper);
+        }
+        describe_dataset(h5::write_vector(group, first.name, values), first.unit,
+                         first.description);
+        if (first.has_interval) {
+            const std::string level = fmt::format("{:g}", options.confidence_level);
+            describe_dataset(h5::write_vector(group, first.name + "_lower", lower), first.unit,
+                             "lower end of the " + level + " interval of " + first.name);
+            describe_dataset(h5::write_vector(group, first.name + "_upper", upper), first.unit,
+                             "upper end of the " + level + " interval of " + first.name);
+        }
+    }
+    h5::flush(file_);
+}
+
+}  // namespace vigil

@@ -1,0 +1,81 @@
+#pragma once
+
+// The vigil result file (format "vigil-result", version 1). Layout:
+//   /                 attributes: format, format_version, vigil_version, git_commit,
+//                     created_utc, command_line, model, seed, replicates, points,
+//                     scan_file, hdf5_version, boost_version; complete = 1 is written last
+//   /scan_text        the scan file verbatim
+//   /parameters/NAME  one value per scan point (numbers, or strings for choices);
+//                     attributes unit, description, scanned (1 for scanned axes)
+//   /results/NAME     points x replicates doubles, chunked and compressed; unit, description
+//   /trajectories/point_P/replicate_R/NAME   optional per-replicate detail
+//   /analysis/NAME    per-point statistics written by `vigil analyze` (NAME_lower/_upper for
+//                     intervals)
+// result_writer builds a file that is marked complete only by finish(); result_file reads
+// one and refuses files that are not vigil results. Neither is thread-safe.
+
+#include "hdf5.hpp"
+#include "model.hpp"
+#include "scan.hpp"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace vigil {
+
+inline constexpr const char* result_format_name = "vigil-result";
+inline constexpr std::int64_t result_format_version = 1;
+
+class result_writer {
+public:
+    // Creates `path`, which must not exist, and lays out every group and dataset.
+    result_writer(const std::string& path, const scan_plan& plan, const model& chosen,
+                  const std::string& command_line);
+
+    // Stores results of replicates [first_replicate, first_replicate + count) of one point.
+    // `values` is field-major: values[field * count + i].
+    void write_block(std::uint64_t point, std::uint64_t first_replicate, std::uint64_t count,
+                     const std::vector<double>& values);
+    void write_trajectory(std::uint64_t point, std::uint64_t replicate,
+                          const trajectory_record& record);
+
+    // Writes the completion mark, flushes and closes. Nothing may be written afterwards.
+    void finish();
+
+private:
+    h5::object file_;
+    h5::object trajectories_;
+    std::vector<h5::object> result_datasets_;
+};
+
+class result_file {
+public:
+    // Opens a vigil result file; input_error if it is not one (names the file and why).
+    result_file(const std::string& path, bool writable);
+
+    const std::string& path() const { return path_; }
+    bool complete() const;
+    std::string model_name() const;
+    std::uint64_t seed() const;
+    std::uint64_t replicates() const;
+    std::uint64_t point_count() const;
+    std::string scan_text() const;
+    std::string attribute(const std::string& name) const;  // string attribute, or "" if absent
+
+    // The parameter values of every point, in the model's declared order.
+    std::vector<parameter_set> points(const model& chosen) const;
+    std::vector<std::string> scanned_names() const;
+    std::vector<std::string> result_names() const;
+    std::vector<double> results_of_point(const std::string& field, std::uint64_t point) const;
+
+    // Replaces /analysis with one dataset per column (and _lower/_upper for intervals).
+    void write_analysis(const std::vector<std::vector<report_column>>& rows,
+                        const analysis_options& options);
+
+private:
+    std::string path_;
+    h5::object file_;
+};
+
+}  // namespace vigil

@@ -1,0 +1,316 @@
+#include "scan.hpp"
+
+#include "error.hpp"
+
+#include <fmt/format.h>
+#include <toml++/toml.h>
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+
+namespace vigil {
+
+namespace {
+
+// One grid axis: one parameter, or several zipped parameters of equal length.
+struct scan_axis {
+    std::vector<std::string> names;
+    std::vector<std::vector<parameter_value>> values;  // values[name index][position]
+    std::uint32_t line = 0;                            // where it starts, to keep file order
+    std::size_t length() const { return values.front().size(); }
+};
+
+class scan_reader {
+public:
+    scan_reader(const std::string& path, const toml::table& root) : path_(path), root_(root) {}
+
+    scan_plan read(const std::string& text) {
+        check_keys(root_, "",
+                   {"model", "seed", "replicates", "trajectories", "title", "parameters", "scan"});
+        scan_plan plan;
+        plan.path = path_;
+        plan.text = text;
+        plan.model_name = required_string("model");
+        const model& chosen = find_model_named(plan.model_name);
+        plan.seed = unsigned_integer("seed", 0, true);
+        plan.replicates = unsigned_integer("replicates", 1, true);
+        plan.trajectories = unsigned_integer("trajectories", 0, false);
+
+        const auto specs = chosen.parameters();
+        const parameter_set fixed = read_fixed(specs);
+        const auto axes = read_axes(specs, fixed);
+        for (const auto& axis : axes) {
+            for (const auto& name : axis.names) plan.scanned_names.push_back(name);
+        }
+        plan.points = expand(specs, fixed, axes, chosen);
+        return plan;
+    }
+
+private:
+    [[noreturn]] void refuse(const std::string& key, const std::string& what) const {
+        throw input_error(fmt::format("{}: {}: {}", path_, key, what));
+    }
+
+    const model& find_model_named(const std::string& name) const {
+        try {
+            return find_model(name);
+        } catch (const input_error& error) {
+            refuse("model", error.what());
+        }
+    }
+
+    void check_keys(const toml::table& table, const std::string& prefix,
+                    const std::set<std::string>& allowed) const {
+        for (const auto& [key, node] : table) {
+            const std::string name(key.str());
+            if (allowed.count(name) == 0) {
+                std::string list;
+                for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
+                refuse(prefix + name, "unknown key; allowed here: " + list);
+            }
+        }
+    }
+
+    std::string required_string(const std::string& key) const {
+        const auto* node = root_.get(key);
+        if (node == nullptr) refuse(key, "missing; write e.g. model = \"contact_sensing\"");
+        const auto value = node->value<std::string>();
+        if (!node->is_string() || !value) refuse(key, "expected a string");
+        return *value;
+    }
+
+    std::uint64_t unsigned_integer(const std::string& key, std::int64_t minimum,
+                                   bool required) const {
+        const auto* node = root_.get(key);
+        if (node == nullptr) {
+            if (required) refuse(key, fmt::format("missing; an integer >= {}", minimum));
+            return 0;
+        }
+        if (!node->is_integer()) refuse(key, fmt::format("expected an integer >= {}", minimum));
+        const auto value = node->as_integer()->get();
+        if (value < minimum) {
+            refuse(key,
+                   fmt::format("{} is out of range; allowed: an integer >= {}", value, minimum));
+        }
+        return static_cast<std::uint64_t>(value);
+    }
+
+    const parameter_spec& spec_named(const std::vector<parameter_spec>& specs,
+                                     const std::string& key, const std::string& name) const {
+        for (const auto& spec : specs) {
+            if (spec.name == name) return spec;
+        }
+        std::string list;
+        for (const auto& spec : specs) list += (list.empty() ? "" : ", ") + spec.name;
+        refuse(key, "unknown parameter; this model has: " + list);
+    }
+
+    parameter_value scalar(const toml::node& node, const std::string& key) const {
+        if (node.is_integer()) return static_cast<double>(node.as_integer()->get());
+        if (node.is_floating_point()) return node.as_floating_point()->get();
+        if (node.is_string()) return node.as_string()->get();
+        refuse(key, "expected a number or a string");
+    }
+
+    parameter_value checked(const parameter_spec& spec, const toml::node& node,
+                            const std::string& key) const {
+        return check_value(spec, scalar(node, key), path_ + ": " + key);
+    }
+
+    const toml::table* optional_table(const toml::table& parent, const std::string& key,
+                                      const std::string& full_key) const {
+        const auto* node = parent.get(key);
+        if (node == nullptr) return nullptr;
+        if (!node->is_table()) refuse(full_key, "expected a table");
+        return node->as_table();
+    }
+
+    parameter_set read_fixed(const std::vector<parameter_spec>& specs) const {
+        parameter_set fixed;
+        const auto* table = optional_table(root_, "parameters", "parameters");
+        if (table == nullptr) return fixed;
+        for (const auto& [key, node] : *table) {
+            const std::string name(key.str());
+            const std::string full = "parameters." + name;
+            fixed.set(name, checked(spec_named(specs, full, name), node, full));
+        }
+        return fixed;
+    }
+
+    std::vector<parameter_value> axis_values(const parameter_spec& spec, const toml::node& node,
+                                             const std::string& key) const {
+        std::vector<parameter_value> values;
+        if (const auto* list = node.as_array()) {
+            for (const auto& element : *list) values.push_back(checked(spec, element, key));
+        } else if (const auto* range = node.as_table()) {
+            values = range_values(spec, *range, key);
+        } else {
+            refuse(key,
+                   "expected a list of values or { linspace = [first, last, count] } "
+                   "or { logspace = [first, last, count] }");
+        }
+        if (values.empty()) refuse(key, "empty scan axis; give at least one value");
+        return values;
+    }
+
+    std::vector<parameter_value> range_values(const parameter_spec& spec, const toml::table& range,
+                                              const std::string& key) const {
+        check_keys(range, key + ".", {"linspace", "logspace"});
+        if (range.size() != 1) refuse(key, "give exactly one of linspace or logspace");
+        const bool logarithmic = range.contains("logspace");
+        const std::string form = logarithmic ? "logspace" : "linspace";
+        const auto* triple = range.get(form)->as_array();
+        const bool shaped = triple != nullptr && triple->size() == 3 && (*triple)[0].is_number() &&
+                            (*triple)[1].is_number() && (*triple)[2].is_integer();
+        if (!shaped)
+            refuse(key + "." + form, "expected [first, last, count] with an integer count");
+
+        const double first = (*triple)[0].value<double>().value();
+        const double last = (*triple)[1].value<double>().value();
+        const auto count = (*triple)[2].as_integer()->get();
+        if (count < 1) refuse(key + "." + form, "empty scan axis; count must be >= 1");
+        if (!std::isfinite(first) || !std::isfinite(last)) {
+            refuse(key + "." + form, "first and last must be finite numbers");
+        }
+        if (logarithmic && (first <= 0 || last <= 0)) {
+            refuse(key + ".logspace",
+                   "first and last must be > 0 (they are values, not exponents)");
+        }
+
+        std::vector<parameter_value> values;
+        for (std::int64_t i = 0; i < count; ++i) {
+            const double fraction = count == 1 ? 0.0 : static_cast<double>(i) / double(count - 1);
+            const double value =
+                logarithmic
+                    ? std::exp(std::log(first) + fraction * (std::log(last) - std::log(first)))
+                    : first + fraction * (last - first);
+            const double exact_end = i == count - 1 ? last : (i == 0 ? first : value);
+            values.push_back(check_value(spec, exact_end, path_ + ": " + key));
+        }
+        return values;
+    }
+
+    std::vector<scan_axis> read_axes(const std::vector<parameter_spec>& specs,
+                                     const parameter_set& fixed) const {
+        std::vector<scan_axis> axes;
+        const auto* table = optional_table(root_, "scan", "scan");
+        if (table == nullptr) return axes;
+        std::set<std::string> seen;
+        const auto claim = [&](const std::string& name, const std::string& key) {
+            if (fixed.has(name)) refuse(key, "given both in [parameters] and in [scan]");
+            if (!seen.insert(name).second) refuse(key, "scanned twice");
+        };
+
+        for (const auto& [key, node] : *table) {
+            const std::string name(key.str());
+            if (name == "zip") continue;
+            const std::string full = "scan." + name;
+            claim(name, full);
+            scan_axis axis;
+            axis.names = {name};
+            axis.values = {axis_values(spec_named(specs, full, name), node, full)};
+            axis.line = node.source().begin.line;
+            axes.push_back(std::move(axis));
+        }
+
+        if (const auto* zip = optional_table(*table, "zip", "scan.zip")) {
+            scan_axis axis;
+            axis.line = zip->source().begin.line;
+            for (const auto& [key, node] : *zip) {
+                const std::string name(key.str());
+                const std::string full = "scan.zip." + name;
+                claim(name, full);
+                axis.names.push_back(name);
+                axis.values.push_back(axis_values(spec_named(specs, full, name), node, full));
+                if (axis.values.back().size() != axis.values.front().size()) {
+                    refuse(full, fmt::format("zipped axes need equal lengths: {} has {}, {} has {}",
+                                             axis.names.front(), axis.values.front().size(), name,
+                                             axis.values.back().size()));
+                }
+            }
+            if (axis.names.empty()) refuse("scan.zip", "empty scan axis; name at least one");
+            axes.push_back(std::move(axis));
+        }
+
+        std::stable_sort(axes.begin(), axes.end(),
+                         [](const scan_axis& a, const scan_axis& b) { return a.line < b.line; });
+        return axes;
+    }
+
+    std::vector<parameter_set> expand(const std::vector<parameter_spec>& specs,
+                                      const parameter_set& fixed,
+                                      const std::vector<scan_axis>& axes,
+                                      const model& chosen) const {
+        std::size_t total = 1;
+        for (const auto& axis : axes) total *= axis.length();
+
+        std::vector<parameter_set> points;
+        points.reserve(total);
+        for (std::size_t index = 0; index < total; ++index) {
+            parameter_set point;
+            std::map<std::string, parameter_value> scanned;
+            std::size_t rest = index;
+            for (auto axis = axes.rbegin(); axis != axes.rend(); ++axis) {
+                const std::size_t position = rest % axis->length();
+                rest /= axis->length();
+                for (std::size_t n = 0; n < axis->names.size(); ++n) {
+                    scanned[axis->names[n]] = axis->values[n][position];
+                }
+            }
+            for (const auto& spec : specs) {
+                if (scanned.count(spec.name)) {
+                    point.set(spec.name, scanned[spec.name]);
+                } else if (fixed.has(spec.name)) {
+                    point.set(spec.name, fixed.get(spec.name));
+                } else if (spec.default_value) {
+                    point.set(spec.name, *spec.default_value);
+                }
+            }
+            check_point(chosen, point, index, axes.empty());
+            points.push_back(std::move(point));
+        }
+        return points;
+    }
+
+    void check_point(const model& chosen, const parameter_set& point, std::size_t index,
+                     bool single) const {
+        try {
+            chosen.check(point);
+        } catch (const input_error& error) {
+            const std::string where = single ? "" : fmt::format(" (scan point {})", index);
+            throw input_error(fmt::format("{}{}: {}", path_, where, error.what()));
+        }
+    }
+
+    std::string path_;
+    const toml::table& root_;
+};
+
+}  // namespace
+
+scan_plan parse_scan(const std::string& text, const std::string& path) {
+    toml::table root;
+    try {
+        root = toml::parse(text, path);
+    } catch (const toml::parse_error& error) {
+        const auto& where = error.source().begin;
+        throw input_error(
+            fmt::format("{}:{}:{}: {}", path, where.line, where.column, error.description()));
+    }
+    return scan_reader(path, root).read(text);
+}
+
+scan_plan read_scan_file(const std::string& path) {
+    std::ifstream file(path, std::ios::binary);
+    if (!file) throw input_error(fmt::format("{}: cannot open the scan file", path));
+    std::ostringstream text;
+    text << file.rdbuf();
+    if (file.bad()) throw input_error(fmt::format("{}: cannot read the scan file", path));
+    return parse_scan(text.str(), path);
+}
+
+}  // namespace vigil

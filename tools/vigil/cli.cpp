@@ -1,0 +1,431 @@
+#include "cli.hpp"
+
+#include "engine/error.hpp"
+#include "engine/hdf5.hpp"
+#include "engine/model.hpp"
+#include "engine/result_file.hpp"
+#include "engine/runner.hpp"
+#include "engine/scan.hpp"
+#include "table.hpp"
+#include "vigil/version.hpp"
+
+#include <fmt/format.h>
+#include <unistd.h>
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <optional>
+
+namespace vigil::cli {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct run_arguments {
+    std::string scan_path;
+    std::string output_path;
+    int threads = 0;
+    bool overwrite = false;
+    std::uint64_t block_replicates = 2048;
+};
+
+struct analyze_arguments {
+    std::string file_path;
+    double false_positive_rate = 0.05;
+    double confidence_level = 0.95;
+    std::uint64_t bootstrap_resamples = 1000;
+    std::string format = "table";
+    bool store = true;
+};
+
+std::string joined_command_line(int argc, char** argv) {
+    std::string text;
+    for (int i = 0; i < argc; ++i) {
+        if (i > 0) text += ' ';
+        text += argv[i];
+    }
+    return text;
+}
+
+bool stderr_is_terminal() {
+    return isatty(fileno(stderr)) != 0;
+}
+
+void report_progress(const point_progress& progress) {
+    const auto done = progress.point + 1;
+    if (stderr_is_terminal()) {
+        constexpr std::uint64_t bar = 30;
+        const auto filled = bar * done / progress.points;
+        fmt::print(stderr, "\r[{}{}] point {}/{}", std::string(filled, '='),
+                   std::string(bar - filled, ' '), done, progress.points);
+        if (done == progress.points) fmt::print(stderr, "\n");
+    } else {
+        fmt::print(stderr, "vigil: point {}/{} done in {:.2f} s\n", done, progress.points,
+                   progress.seconds);
+    }
+    std::fflush(stderr);
+}
+
+// ---- vigil run -------------------------------------------------------------------------
+
+int run_command(const run_arguments& arguments, const std::string& command_line) {
+    const scan_plan plan = read_scan_file(arguments.scan_path);
+    const model& chosen = find_model(plan.model_name);
+
+    const std::string output = arguments.output_path.empty()
+                                   ? fs::path(arguments.scan_path).stem().string() + ".h5"
+                                   : arguments.output_path;
+    const std::string partial = output + ".partial";
+    if (fs::exists(output) && !arguments.overwrite) {
+        throw input_error(output + ": output exists; pass --overwrite to replace it");
+    }
+    if (fs::exists(partial) && !arguments.overwrite) {
+        throw input_error(partial +
+                          ": an interrupted run left this partial file; delete it or "
+                          "pass --overwrite");
+    }
+    if (arguments.threads < 0) throw input_error("--threads: must be >= 0 (0: all cores)");
+
+    const auto parent = fs::absolute(output).parent_path();
+    if (!fs::is_directory(parent)) {
+        throw run_error(
+            fmt::format("{}: the output directory {} does not exist", output, parent.string()));
+    }
+    std::error_code ignored;
+    fs::remove(partial, ignored);
+
+    fmt::print(stderr, "vigil: {} points x {} replicates of {} -> {}\n", plan.points.size(),
+               plan.replicates, plan.model_name, output);
+    try {
+        result_writer writer(partial, plan, chosen, command_line);
+        run_settings settings;
+        settings.threads = arguments.threads;
+        settings.block_replicates = arguments.block_replicates;
+        settings.on_point_done = report_progress;
+        run_scan(plan, chosen, writer, settings);
+        writer.finish();
+    } catch (...) {
+        fs::remove(partial, ignored);
+        throw;
+    }
+    fs::rename(partial, output);
+    fmt::print(stderr, "vigil: wrote {}\n", output);
+    return 0;
+}
+
+// ---- vigil analyze ---------------------------------------------------------------------
+
+std::string format_number(double value) {
+    if (std::isnan(value)) return "nan";
+    if (value != 0 && (std::fabs(value) < 1e-3 || std::fabs(value) >= 1e5)) {
+        return fmt::format("{:.3e}", value);
+    }
+    return fmt::format("{:.4g}", value);
+}
+
+std::string parameter_text(const parameter_set& point, const std::string& name) {
+    if (!point.has(name)) return "-";
+    const auto& value = point.get(name);
+    if (const auto* number = std::get_if<double>(&value)) return format_number(*number);
+    return std::get<std::string>(value);
+}
+
+struct analysis_table {
+    std::vector<std::string> scanned;
+    std::vector<parameter_set> points;
+    std::vector<std::vector<report_column>> rows;
+};
+
+void print_table(const analysis_table& analysis, const analyze_arguments& arguments) {
+    text_table table;
+    for (const auto& name : analysis.scanned) table.header.push_back(name);
+    if (analysis.rows.empty()) return;
+    for (const auto& column : analysis.rows.front()) {
+        if (column.headline) table.header.push_back(column.name);
+    }
+    for (std::size_t p = 0; p < analysis.rows.size(); ++p) {
+        std::vector<std::string> cells;
+        for (const auto& name : analysis.scanned) {
+            cells.push_back(parameter_text(analysis.points[p], name));
+        }
+        for (const auto& column : analysis.rows[p]) {
+            if (!column.headline) continue;
+            cells.push_back(column.has_interval
+                                ? fmt::format("{} [{}, {}]", format_number(column.value),
+                                              format_number(column.lower),
+                                              format_number(column.upper))
+                                : format_number(column.value));
+        }
+        table.rows.push_back(std::move(cells));
+    }
+    fmt::print("{}", table.render());
+    fmt::print(
+        "[lower, upper]: {:g}% confidence intervals; theory_* columns are theory at the "
+        "same parameters; false-positive rate {:g}\n",
+        100 * arguments.confidence_level, arguments.false_positive_rate);
+}
+
+void print_csv(const analysis_table& analysis) {
+    std::vector<std::string> header = analysis.scanned;
+    if (analysis.rows.empty()) return;
+    for (const auto& column : analysis.rows.front()) {
+        header.push_back(column.name);
+        if (column.has_interval) {
+            header.push_back(column.name + "_lower");
+            header.push_back(column.name + "_upper");
+        }
+    }
+    fmt::print("{}\n", fmt::join(header, ","));
+    for (std::size_t p = 0; p < analysis.rows.size(); ++p) {
+        std::vector<std::string> cells;
+        for (const auto& name : analysis.scanned) {
+            cells.push_back(parameter_text(analysis.points[p], name));
+        }
+        for (const auto& column : analysis.rows[p]) {
+            cells.push_back(fmt::format("{:.17g}", column.value));
+            if (column.has_interval) {
+                cells.push_back(fmt::format("{:.17g}", column.lower));
+                cells.push_back(fmt::format("{:.17g}", column.upper));
+            }
+        }
+        fmt::print("{}\n", fmt::join(cells, ","));
+    }
+}
+
+nlohmann::json json_number(double value) {
+    return std::isfinite(value) ? nlohmann::json(value) : nlohmann::json(nullptr);
+}
+
+void print_json(const analysis_table& analysis, const result_file& file,
+                const analyze_arguments& arguments) {
+    nlohmann::json document;
+    document["file"] = file.path();
+    document["model"] = file.model_name();
+    document["false_positive_rate"] = arguments.false_positive_rate;
+    document["confidence_level"] = arguments.confidence_level;
+    document["scanned"] = analysis.scanned;
+    document["points"] = nlohmann::json::array();
+    for (std::size_t p = 0; p < analysis.rows.size(); ++p) {
+        nlohmann::json point;
+        for (const auto& [name, value] : analysis.points[p].entries()) {
+            if (const auto* number = std::get_if<double>(&value)) {
+                point[name] = json_number(*number);
+            } else {
+                point[name] = std::get<std::string>(value);
+            }
+        }
+        for (const auto& column : analysis.rows[p]) {
+            point[column.name] = json_number(column.value);
+            if (column.has_interval) {
+                point[column.name + "_lower"] = json_number(column.lower);
+                point[column.name + "_upper"] = json_number(column.upper);
+            }
+        }
+        document["points"].push_back(point);
+    }
+    fmt::print("{}\n", document.dump(2));
+}
+
+int analyze_command(const analyze_arguments& arguments) {
+    if (!(arguments.false_positive_rate > 0 && arguments.false_positive_rate < 1)) {
+        throw input_error("--fp-rate: must be in (0, 1)");
+    }
+    if (!(arguments.confidence_level > 0 && arguments.confidence_level < 1)) {
+        throw input_error("--confidence: must be in (0, 1)");
+    }
+    if (!fs::exists(arguments.file_path)) {
+        throw input_error(arguments.file_path + ": no such file");
+    }
+    const bool writable = arguments.store && access(arguments.file_path.c_str(), W_OK) == 0;
+    result_file file(arguments.file_path, writable);
+    if (!file.complete()) {
+        throw input_error(arguments.file_path +
+                          ": the run that wrote this file did not finish "
+                          "(no completion mark); `vigil info` tells more");
+    }
+    const model& chosen = find_model(file.model_name());
+
+    analysis_options options;
+    options.false_positive_rate = arguments.false_positive_rate;
+    options.confidence_level = arguments.confidence_level;
+    options.bootstrap_resamples = arguments.bootstrap_resamples;
+    options.seed = file.seed();
+
+    analysis_table analysis;
+    analysis.scanned = file.scanned_names();
+    analysis.points = file.points(chosen);
+    const auto fields = chosen.results();
+    for (std::uint64_t p = 0; p < analysis.points.size(); ++p) {
+        std::map<std::string, std::vector<double>> storage;
+        point_results results;
+        for (const auto& field : fields) {
+            storage[field.name] = file.results_of_point(field.name, p);
+            results[field.name] = storage[field.name];
+        }
+        analysis.rows.push_back(chosen.analyze(analysis.points[p], results, options));
+    }
+
+    if (writable) {
+        file.write_analysis(analysis.rows, options);
+    } else if (arguments.store) {
+        fmt::print(stderr, "vigil: {} is read-only; the analysis is printed but not stored\n",
+                   arguments.file_path);
+    }
+
+    if (arguments.format == "csv") {
+        print_csv(analysis);
+    } else if (arguments.format == "json") {
+        print_json(analysis, file, arguments);
+    } else {
+        fmt::print("{} ({} model, {} replicates per point)\n", arguments.file_path,
+                   file.model_name(), file.replicates());
+        print_table(analysis, arguments);
+    }
+    return 0;
+}
+
+// ---- vigil info ------------------------------------------------------------------------
+
+int info_command(const std::string& path) {
+    if (!fs::exists(path)) throw input_error(path + ": no such file");
+    const result_file file(path, false);
+    const model& chosen = find_model(file.model_name());
+    const auto points = file.point_count();
+    const auto replicates = file.replicates();
+
+    std::uint64_t done = 0;
+    const auto fields = chosen.results();
+    for (std::uint64_t p = 0; p < points && !fields.empty(); ++p) {
+        for (const double value : file.results_of_point(fields.front().name, p)) {
+            if (!std::isnan(value)) ++done;
+        }
+    }
+    const double total = static_cast<double>(points * replicates);
+    fmt::print("file          {}\n", path);
+    fmt::print("status        {}\n",
+               file.complete() ? "complete" : "INCOMPLETE (run did not finish)");
+    fmt::print("replicates    {} of {} done ({:.1f}%)\n", done, points * replicates,
+               total > 0 ? 100.0 * static_cast<double>(done) / total : 0.0);
+    for (const auto* name : {"model", "vigil_version", "git_commit", "created_utc", "completed_utc",
+                             "command_line", "scan_file", "hdf5_version", "boost_version"}) {
+        const auto value = file.attribute(name);
+        if (!value.empty()) fmt::print("{:<14}{}\n", name, value);
+    }
+    fmt::print("seed          {}\n", file.seed());
+    fmt::print("points        {}\n", points);
+    fmt::print("scanned       {}\n", fmt::join(file.scanned_names(), ", "));
+    fmt::print("results       {}\n", fmt::join(file.result_names(), ", "));
+    return 0;
+}
+
+// ---- vigil models ----------------------------------------------------------------------
+
+std::string value_text(const std::optional<parameter_value>& value) {
+    if (!value) return "(none)";
+    if (const auto* text = std::get_if<std::string>(&*value)) return "\"" + *text + "\"";
+    return to_string(*value);
+}
+
+int models_command(const std::string& name) {
+    if (name.empty()) {
+        for (const auto& each : all_models()) {
+            fmt::print("{:<20}{}\n", each->name(), each->summary());
+        }
+        fmt::print("\n`vigil models NAME` lists a model's parameters and results.\n");
+        return 0;
+    }
+    const model& chosen = find_model(name);
+    fmt::print("{}: {}\n\nParameters\n", chosen.name(), chosen.summary());
+    text_table parameters;
+    parameters.header = {"name", "unit", "default", "allowed"};
+    for (const auto& spec : chosen.parameters()) {
+        parameters.rows.push_back({spec.name, spec.unit.empty() ? "-" : spec.unit,
+                                   value_text(spec.default_value), spec.allowed()});
+    }
+    fmt::print("{}", parameters.render());
+    for (const auto& spec : chosen.parameters()) {
+        fmt::print("  {}: {}\n", spec.name, spec.description);
+    }
+    fmt::print("\nPer-replicate results\n");
+    for (const auto& field : chosen.results()) {
+        fmt::print("  {} [{}]: {}\n", field.name, field.unit, field.description);
+    }
+    return 0;
+}
+
+}  // namespace
+
+int run_cli(int argc, char** argv) {
+    h5::silence_library_errors();
+    CLI::App app{"vigil: stochastic simulation studies of detection limits", "vigil"};
+    app.set_version_flag("--version",
+                         fmt::format("vigil {} ({})", vigil_version, vigil_git_commit));
+    app.require_subcommand(1);
+
+    run_arguments run;
+    auto* run_app = app.add_subcommand("run", "run a scan file and write an HDF5 result file");
+    run_app->add_option("scan", run.scan_path, "scan file (TOML)")->required();
+    run_app->add_option("-o,--output", run.output_path, "result file (default: SCAN's name .h5)");
+    run_app->add_option("--threads", run.threads, "OpenMP threads (default: all cores)");
+    run_app->add_flag("--overwrite", run.overwrite, "replace an existing output file");
+    run_app
+        ->add_option("--block", run.block_replicates,
+                     "replicates per block handed to the writer (results do not depend on it)")
+        ->check(CLI::PositiveNumber);
+
+    analyze_arguments analyze;
+    auto* analyze_app =
+        app.add_subcommand("analyze", "statistics and theory per scan point of a result file");
+    analyze_app->add_option("file", analyze.file_path, "result file")->required();
+    analyze_app->add_option("--fp-rate", analyze.false_positive_rate,
+                            "false-positive rate at which to report false negatives");
+    analyze_app->add_option("--confidence", analyze.confidence_level, "confidence level");
+    analyze_app
+        ->add_option("--bootstrap", analyze.bootstrap_resamples,
+                     "bootstrap resamples for intervals")
+        ->check(CLI::PositiveNumber);
+    analyze_app->add_option("--format", analyze.format, "table, csv or json")
+        ->check(CLI::IsMember({"table", "csv", "json"}));
+    analyze_app->add_flag("!--no-store", analyze.store, "do not write /analysis into the file");
+
+    std::string info_path;
+    auto* info_app = app.add_subcommand("info", "describe a result file and how complete it is");
+    info_app->add_option("file", info_path, "result file")->required();
+
+    std::string model_name;
+    auto* models_app = app.add_subcommand("models", "list models, or one model's parameters");
+    models_app->add_option("model", model_name, "model name");
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& error) {
+        if (error.get_exit_code() == 0) return app.exit(error);
+        fmt::print(stderr, "vigil: {}\n", error.what());
+        fmt::print(stderr, "Run with --help for usage.\n");
+        return 2;
+    }
+
+    try {
+        if (run_app->parsed()) return run_command(run, joined_command_line(argc, argv));
+        if (analyze_app->parsed()) return analyze_command(analyze);
+        if (info_app->parsed()) return info_command(info_path);
+        if (models_app->parsed()) return models_command(model_name);
+    } catch (const input_error& error) {
+        fmt::print(stderr, "vigil: error: {}\n", error.what());
+        return 2;
+    } catch (const run_error& error) {
+        fmt::print(stderr, "vigil: run failed: {}\n", error.what());
+        return 1;
+    } catch (const std::exception& error) {
+        fmt::print(stderr, "vigil: run failed: {}\n", error.what());
+        return 1;
+    }
+    return 2;
+}
+
+}  // namespace vigil::cli
