@@ -1,0 +1,111 @@
+#include "engine/error.hpp"
+#include "engine/scan.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace vigil {
+namespace {
+
+const std::string header = R"(model = "contact_sensing"
+seed = 5
+replicates = 10
+)";
+
+std::string error_of(const std::string& text) {
+    try {
+        parse_scan(text, "s.toml");
+    } catch (const input_error& error) {
+        return error.what();
+    }
+    return "(no error)";
+}
+
+TEST(scan, fixed_parameters_and_defaults_fill_a_single_point) {
+    const auto plan = parse_scan(header + "[parameters]\nreceptors = 100\n", "s.toml");
+    ASSERT_EQ(plan.points.size(), 1u);
+    EXPECT_EQ(plan.points[0].integer("receptors"), 100);
+    EXPECT_EQ(plan.points[0].real("radius_um"), 10.0);  // the model's default
+    EXPECT_EQ(plan.seed, 5u);
+    EXPECT_EQ(plan.replicates, 10u);
+    EXPECT_EQ(plan.text.substr(0, 7), "model =");
+}
+
+TEST(scan, grid_product_in_file_order_first_axis_slowest) {
+    const auto plan = parse_scan(header + R"([scan]
+receptors = [100, 200]
+observation_time = { linspace = [1, 3, 3] }
+)",
+                                 "s.toml");
+    ASSERT_EQ(plan.points.size(), 6u);
+    EXPECT_EQ(plan.scanned_names, (std::vector<std::string>{"receptors", "observation_time"}));
+    EXPECT_EQ(plan.points[0].real("receptors"), 100);
+    EXPECT_EQ(plan.points[0].real("observation_time"), 1.0);
+    EXPECT_EQ(plan.points[1].real("observation_time"), 2.0);
+    EXPECT_EQ(plan.points[3].real("receptors"), 200);
+    EXPECT_EQ(plan.points[5].real("observation_time"), 3.0);
+}
+
+TEST(scan, logspace_takes_end_values_and_hits_them_exactly) {
+    const auto plan = parse_scan(header + "[scan]\nobservation_time = { logspace = [1, 100, 3] }\n",
+                                 "s.toml");
+    ASSERT_EQ(plan.points.size(), 3u);
+    EXPECT_EQ(plan.points[0].real("observation_time"), 1.0);
+    EXPECT_NEAR(plan.points[1].real("observation_time"), 10.0, 1e-12);
+    EXPECT_EQ(plan.points[2].real("observation_time"), 100.0);
+}
+
+TEST(scan, zipped_axes_vary_together) {
+    const auto plan = parse_scan(header + R"([scan.zip]
+interferer_binding_rate = [1, 3, 10]
+ephrin_binding_rate = [0.5, 1, 2]
+)",
+                                 "s.toml");
+    ASSERT_EQ(plan.points.size(), 3u);
+    EXPECT_EQ(plan.points[2].real("interferer_binding_rate"), 10.0);
+    EXPECT_EQ(plan.points[2].real("ephrin_binding_rate"), 2.0);
+}
+
+TEST(scan, choice_parameters_scan_over_strings) {
+    const auto plan =
+        parse_scan(header + "[scan]\ninterferer = [\"everywhere\", \"outside\"]\n", "s.toml");
+    ASSERT_EQ(plan.points.size(), 2u);
+    EXPECT_EQ(plan.points[1].choice("interferer"), "outside");
+}
+
+TEST(scan, errors_name_the_file_and_key) {
+    EXPECT_NE(error_of(header + "[parameters]\nreceptor = 3\n").find("parameters.receptor"),
+              std::string::npos);
+    EXPECT_NE(error_of(header + "[parameters]\nreceptors = \"many\"\n").find("expected a number"),
+              std::string::npos);
+    EXPECT_NE(error_of(header + "[parameters]\nephrin_binding_rate = -1\n").find("out of range"),
+              std::string::npos);
+    EXPECT_NE(error_of(header + "[parameters]\nreceptors = 0\n").find("receptors"),
+              std::string::npos);
+    EXPECT_NE(error_of(header + "[parameters]\nobservation_time = nan\n").find("finite"),
+              std::string::npos);
+    EXPECT_NE(error_of(header + "[scan]\nreceptors = []\n").find("empty scan axis"),
+              std::string::npos);
+    EXPECT_NE(error_of(header + "[scan]\nreceptors = { linspace = [1, 2, 0] }\n").find("empty"),
+              std::string::npos);
+    EXPECT_NE(error_of(header + "colour = 3\n").find("s.toml: colour: unknown key"),
+              std::string::npos);
+    EXPECT_NE(error_of("model = \"nope\"\nseed = 1\nreplicates = 1\n").find("unknown model"),
+              std::string::npos);
+    EXPECT_NE(error_of("model = \"contact_sensing\"\nseed = 1\n").find("replicates"),
+              std::string::npos);
+    EXPECT_NE(error_of(header + "[parameters]\nreceptors = 10\n[scan]\nreceptors = [1, 2]\n")
+                  .find("both"),
+              std::string::npos);
+    EXPECT_NE(error_of("model = [").find("s.toml:1:"), std::string::npos);
+}
+
+TEST(scan, every_message_starts_with_the_file_name) {
+    for (const auto* text : {"seed = -1", "replicates = 0", "[scan]\nx = 1"}) {
+        EXPECT_EQ(error_of(header.substr(0, 26) + "\n" + text).rfind("s.toml", 0), 0u) << text;
+    }
+}
+
+}  // namespace
+}  // namespace vigil
