@@ -1,7 +1,7 @@
 #include "engine/random_stream.hpp"
 
-#include <boost/random/exponential_distribution.hpp>
 #include <gtest/gtest.h>
+#include <boost/random/exponential_distribution.hpp>
 
 #include <cmath>
 #include <set>

@@ -1,7 +1,7 @@
+#include "engine/runner.hpp"
 #include "engine/error.hpp"
 #include "engine/hdf5.hpp"
 #include "engine/result_file.hpp"
-#include "engine/runner.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,5 +1,5 @@
-#include "engine/error.hpp"
 #include "engine/scan.hpp"
+#include "engine/error.hpp"
 
 #include <gtest/gtest.h>
 
@@ -48,8 +48,8 @@ observation_time = { linspace = [1, 3, 3] }
 }
 
 TEST(scan, logspace_takes_end_values_and_hits_them_exactly) {
-    const auto plan = parse_scan(header + "[scan]\nobservation_time = { logspace = [1, 100, 3] }\n",
-                                 "s.toml");
+    const auto plan =
+        parse_scan(header + "[scan]\nobservation_time = { logspace = [1, 100, 3] }\n", "s.toml");
     ASSERT_EQ(plan.points.size(), 3u);
     EXPECT_EQ(plan.points[0].real("observation_time"), 1.0);
     EXPECT_NEAR(plan.points[1].real("observation_time"), 10.0, 1e-12);

@@ -1,0 +1,251 @@
+// End-to-end tests of the `vigil` program: each test runs the real binary in a scratch
+// directory and reads what it wrote back through HDF5.
+
+#include "engine/hdf5.hpp"
+#include "engine/result_file.hpp"
+
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+namespace vigil {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct outcome {
+    int status = -1;
+    std::string out;
+    std::string err;
+};
+
+class cli : public ::testing::Test {
+protected:
+    void SetUp() override {
+        h5::silence_library_errors();
+        const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+        directory_ = fs::temp_directory_path() / (std::string("vigil_cli_") + info->name());
+        fs::remove_all(directory_);
+        fs::create_directories(directory_);
+    }
+    void TearDown() override { fs::remove_all(directory_); }
+
+    std::string path(const std::string& name) const { return (directory_ / name).string(); }
+
+    void write(const std::string& name, const std::string& text) const {
+        std::ofstream(path(name)) << text;
+    }
+
+    static std::string slurp(const std::string& file) {
+        std::ifstream in(file);
+        std::ostringstream text;
+        text << in.rdbuf();
+        return text.str();
+    }
+
+    outcome vigil(const std::string& arguments) const {
+        const std::string command = "cd '" + directory_.string() + "' && '" VIGIL_BINARY "' " +
+                                    arguments + " >stdout.txt 2>stderr.txt";
+        const int raw = std::system(command.c_str());
+        outcome result;
+        result.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+        result.out = slurp(path("stdout.txt"));
+        result.err = slurp(path("stderr.txt"));
+        return result;
+    }
+
+    bool only_inputs_left() const {
+        for (const auto& entry : fs::directory_iterator(directory_)) {
+            const auto name = entry.path().filename().string();
+            if (name.find(".h5") != std::string::npos) return false;
+        }
+        return true;
+    }
+
+    fs::path directory_;
+};
+
+const std::string small_scan = R"(# a small scan for the end-to-end tests
+model = "contact_sensing"
+seed = 42
+replicates = 300
+trajectories = 1
+
+[parameters]
+receptors = 100
+radius_um = 5.0
+observation_time = 2.0
+
+[scan]
+contact_length_um = [1.0, 8.0, 20.0]
+)";
+
+TEST_F(cli, run_writes_a_self_describing_complete_file) {
+    write("small.toml", small_scan);
+    const auto run = vigil("run small.toml -o small.h5");
+    ASSERT_EQ(run.status, 0) << run.err;
+    ASSERT_TRUE(fs::exists(path("small.h5")));
+    EXPECT_FALSE(fs::exists(path("small.h5.partial")));
+
+    const result_file file(path("small.h5"), false);
+    EXPECT_TRUE(file.complete());
+    EXPECT_EQ(file.model_name(), "contact_sensing");
+    EXPECT_EQ(file.seed(), 42u);
+    EXPECT_EQ(file.scan_text(), small_scan);
+    EXPECT_EQ(file.scanned_names(), std::vector<std::string>{"contact_length_um"});
+    EXPECT_FALSE(file.attribute("git_commit").empty());
+    EXPECT_FALSE(file.attribute("hdf5_version").empty());
+    EXPECT_NE(file.attribute("command_line").find("run small.toml"), std::string::npos);
+
+    const auto h5file = h5::open_file(path("small.h5"), false);
+    const auto parameters = h5::open_group(h5file, "parameters");
+    EXPECT_EQ(h5::read_string_attribute(h5::open_dataset(parameters, "contact_length_um"), "unit"),
+              "um");
+    const auto results = h5::open_group(h5file, "results");
+    const auto statistic = h5::open_dataset(results, "glrt_statistic");
+    EXPECT_EQ(h5::dimensions(statistic), (std::vector<std::uint64_t>{3, 300}));
+    for (const double value : file.results_of_point("glrt_statistic", 2)) {
+        ASSERT_TRUE(std::isfinite(value));
+        ASSERT_GE(value, 0.0);
+    }
+    EXPECT_TRUE(h5::exists(h5file, "trajectories/point_0/replicate_0/log_likelihood_ratio"));
+}
+
+TEST_F(cli, results_are_bit_identical_for_one_two_and_four_threads) {
+    write("small.toml", small_scan);
+    std::vector<std::vector<double>> runs;
+    for (const int threads : {1, 2, 4}) {
+        const std::string out = "t" + std::to_string(threads) + ".h5";
+        ASSERT_EQ(
+            vigil("run small.toml --block 37 --threads " + std::to_string(threads) + " -o " + out)
+                .status,
+            0);
+        const result_file file(path(out), false);
+        std::vector<double> all;
+        for (const auto& field : file.result_names()) {
+            for (std::uint64_t p = 0; p < 3; ++p) {
+                const auto row = file.results_of_point(field, p);
+                all.insert(all.end(), row.begin(), row.end());
+            }
+        }
+        runs.push_back(all);
+    }
+    EXPECT_EQ(runs[0], runs[1]);
+    EXPECT_EQ(runs[0], runs[2]);
+}
+
+TEST_F(cli, analyze_prints_a_table_and_stores_the_analysis) {
+    write("small.toml", small_scan);
+    ASSERT_EQ(vigil("run small.toml").status, 0);
+    const auto table = vigil("analyze small.h5");
+    ASSERT_EQ(table.status, 0) << table.err;
+    for (const auto* column : {"contact_length_um", "p_fn_at_fp", "auc", "min_mean_error",
+                               "rms_centre_error_spacings"}) {
+        EXPECT_NE(table.out.find(column), std::string::npos) << column;
+    }
+    const auto h5file = h5::open_file(path("small.h5"), false);
+    EXPECT_TRUE(h5::exists(h5file, "analysis/p_fn_at_fp"));
+    EXPECT_TRUE(h5::exists(h5file, "analysis/p_fn_at_fp_lower"));
+
+    const auto csv = vigil("analyze small.h5 --format csv --fp-rate 0.1");
+    ASSERT_EQ(csv.status, 0) << csv.err;
+    const auto header = csv.out.substr(0, csv.out.find('\n'));
+    for (const auto* column : {"contact_length_um", "p_fn_at_fp", "auc", "min_mean_error",
+                               "rms_centre_error_spacings", "rms_width_error_spacings"}) {
+        EXPECT_NE(header.find(column), std::string::npos) << column;
+    }
+
+    const auto json = vigil("analyze small.h5 --format json");
+    ASSERT_EQ(json.status, 0) << json.err;
+    const auto document = nlohmann::json::parse(json.out);
+    ASSERT_EQ(document["points"].size(), 3u);
+    EXPECT_TRUE(document["points"][0].contains("auc"));
+}
+
+TEST_F(cli, info_version_help_and_models) {
+    write("small.toml", small_scan);
+    ASSERT_EQ(vigil("run small.toml").status, 0);
+    const auto info = vigil("info small.h5");
+    EXPECT_EQ(info.status, 0);
+    EXPECT_NE(info.out.find("complete"), std::string::npos);
+    EXPECT_NE(info.out.find("100.0%"), std::string::npos);
+    EXPECT_EQ(vigil("--version").status, 0);
+    EXPECT_EQ(vigil("run --help").status, 0);
+    const auto models = vigil("models contact_sensing");
+    EXPECT_EQ(models.status, 0);
+    EXPECT_NE(models.out.find("interferer_unbinding_rate"), std::string::npos);
+}
+
+struct bad_scan {
+    std::string name;
+    std::string text;
+    std::string must_mention;
+};
+
+TEST_F(cli, bad_input_exits_2_names_the_key_and_leaves_no_file) {
+    const std::string head = "model = \"contact_sensing\"\nseed = 1\nreplicates = 10\n";
+    const std::vector<bad_scan> cases = {
+        {"unknown key", head + "[parameters]\nreceptor_count = 3\n", "receptor_count"},
+        {"wrong type", head + "[parameters]\nradius_um = \"ten\"\n", "radius_um"},
+        {"negative rate", head + "[parameters]\nephrin_binding_rate = -1.0\n",
+         "ephrin_binding_rate"},
+        {"zero receptors", head + "[parameters]\nreceptors = 0\n", "receptors"},
+        {"empty scan", head + "[scan]\ncontact_length_um = []\n", "contact_length_um"},
+        {"nan", head + "[parameters]\nobservation_time = nan\n", "observation_time"},
+        {"wide contact", head + "[parameters]\ncontact_length_um = 100.0\n", "contact_length_um"},
+        {"unknown model", "model = \"x\"\nseed = 1\nreplicates = 1\n", "model"},
+        {"toml syntax", head + "[parameters\n", "bad.toml:4"},
+    };
+    for (const auto& bad : cases) {
+        write("bad.toml", bad.text);
+        const auto run = vigil("run bad.toml");
+        EXPECT_EQ(run.status, 2) << bad.name;
+        EXPECT_NE(run.err.find(bad.must_mention), std::string::npos) << bad.name << ": " << run.err;
+        EXPECT_NE(run.err.find("bad.toml"), std::string::npos) << bad.name << ": " << run.err;
+        EXPECT_EQ(std::count(run.err.begin(), run.err.end(), '\n'), 1) << run.err;
+        EXPECT_TRUE(only_inputs_left()) << bad.name;
+    }
+    EXPECT_EQ(vigil("run missing.toml").status, 2);
+    EXPECT_EQ(vigil("run").status, 2);
+    EXPECT_EQ(vigil("frobnicate").status, 2);
+    EXPECT_TRUE(only_inputs_left());
+}
+
+TEST_F(cli, existing_output_is_kept_without_overwrite) {
+    write("small.toml", small_scan);
+    write("small.h5", "precious");
+    const auto run = vigil("run small.toml");
+    EXPECT_EQ(run.status, 2);
+    EXPECT_NE(run.err.find("--overwrite"), std::string::npos);
+    EXPECT_EQ(slurp(path("small.h5")), "precious");
+    EXPECT_FALSE(fs::exists(path("small.h5.partial")));
+    EXPECT_EQ(vigil("run small.toml --overwrite").status, 0);
+    EXPECT_TRUE(result_file(path("small.h5"), false).complete());
+}
+
+TEST_F(cli, unreadable_or_foreign_files_are_refused) {
+    write("text.h5", "not hdf5");
+    EXPECT_EQ(vigil("analyze text.h5").status, 2);
+    EXPECT_EQ(vigil("info text.h5").status, 2);
+    EXPECT_EQ(vigil("analyze absent.h5").status, 2);
+    { h5::object foreign = h5::create_file(path("foreign.h5")); }
+    const auto info = vigil("info foreign.h5");
+    EXPECT_EQ(info.status, 2);
+    EXPECT_NE(info.err.find("not a vigil result file"), std::string::npos);
+}
+
+TEST_F(cli, unwritable_output_directory_is_a_failed_run) {
+    write("small.toml", small_scan);
+    const auto run = vigil("run small.toml -o no/such/dir/out.h5");
+    EXPECT_EQ(run.status, 1);
+    EXPECT_NE(run.err.find("does not exist"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace vigil
