@@ -150,9 +150,11 @@ TEST_F(cli, analyze_prints_a_table_and_stores_the_analysis) {
                                "rms_centre_error_spacings"}) {
         EXPECT_NE(table.out.find(column), std::string::npos) << column;
     }
-    const auto h5file = h5::open_file(path("small.h5"), false);
-    EXPECT_TRUE(h5::exists(h5file, "analysis/p_fn_at_fp"));
-    EXPECT_TRUE(h5::exists(h5file, "analysis/p_fn_at_fp_lower"));
+    {
+        const auto h5file = h5::open_file(path("small.h5"), false);
+        EXPECT_TRUE(h5::exists(h5file, "analysis/p_fn_at_fp"));
+        EXPECT_TRUE(h5::exists(h5file, "analysis/p_fn_at_fp_lower"));
+    }
 
     const auto csv = vigil("analyze small.h5 --format csv --fp-rate 0.1");
     ASSERT_EQ(csv.status, 0) << csv.err;

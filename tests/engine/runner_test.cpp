@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <filesystem>
 
 namespace vigil {
@@ -17,7 +18,11 @@ public:
     std::string name() const override { return "random_walk"; }
     std::string summary() const override { return "test model"; }
     std::vector<parameter_spec> parameters() const override {
-        parameter_spec steps{"steps", parameter_kind::integer, "1", "walk length"};
+        parameter_spec steps;
+        steps.name = "steps";
+        steps.kind = parameter_kind::integer;
+        steps.unit = "1";
+        steps.description = "walk length";
         steps.default_value = 20.0;
         steps.minimum = 1;
         return {steps};

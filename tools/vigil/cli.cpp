@@ -241,8 +241,19 @@ int analyze_command(const analyze_arguments& arguments) {
     if (!fs::exists(arguments.file_path)) {
         throw input_error(arguments.file_path + ": no such file");
     }
-    const bool writable = arguments.store && access(arguments.file_path.c_str(), W_OK) == 0;
-    result_file file(arguments.file_path, writable);
+    // The analysis is stored in the file when it can be opened for writing; a read-only file,
+    // or one another program holds open, is still analysed and printed.
+    bool writable = arguments.store && access(arguments.file_path.c_str(), W_OK) == 0;
+    std::optional<result_file> opened;
+    if (writable) {
+        try {
+            opened.emplace(arguments.file_path, true);
+        } catch (const input_error&) {
+            writable = false;
+        }
+    }
+    if (!opened) opened.emplace(arguments.file_path, false);
+    result_file& file = *opened;
     if (!file.complete()) {
         throw input_error(arguments.file_path +
                           ": the run that wrote this file did not finish "
@@ -273,7 +284,9 @@ int analyze_command(const analyze_arguments& arguments) {
     if (writable) {
         file.write_analysis(analysis.rows, options);
     } else if (arguments.store) {
-        fmt::print(stderr, "vigil: {} is read-only; the analysis is printed but not stored\n",
+        fmt::print(stderr,
+                   "vigil: {} cannot be opened for writing (read-only, or open in another "
+                   "program); the analysis is printed but not stored\n",
                    arguments.file_path);
     }
 
