@@ -170,6 +170,44 @@ estimate stratified_bootstrap_interval(std::span<const double> negatives,
     return percentile_interval(statistic(negatives, positives), replicates, confidence_level);
 }
 
+estimate tie_group_bootstrap_interval(std::span<const double> negatives,
+                                      std::span<const double> positives,
+                                      const tie_group_statistic& statistic, double confidence_level,
+                                      std::uint64_t resamples, const stream_key& key) {
+    check_confidence_level(confidence_level);
+    check_sample(negatives, "negative");
+    check_sample(positives, "positive");
+
+    // Each value's tie group, found once; a resample then only counts group memberships.
+    const tie_groups groups = pool_tie_groups(negatives, positives);
+    const auto group_of = [&](double score) {
+        return static_cast<std::size_t>(
+            std::lower_bound(groups.scores.begin(), groups.scores.end(), score) -
+            groups.scores.begin());
+    };
+    std::vector<std::size_t> negative_groups;
+    std::vector<std::size_t> positive_groups;
+    for (const double score : negatives) negative_groups.push_back(group_of(score));
+    for (const double score : positives) positive_groups.push_back(group_of(score));
+
+    random_stream stream(key);
+    tie_groups resample = groups;
+    std::vector<double> replicates;
+    replicates.reserve(static_cast<std::size_t>(resamples));
+    for (std::uint64_t b = 0; b < resamples; ++b) {
+        std::fill(resample.negatives.begin(), resample.negatives.end(), 0);
+        std::fill(resample.positives.begin(), resample.positives.end(), 0);
+        for (std::size_t k = 0; k < negatives.size(); ++k) {
+            ++resample.negatives[negative_groups[uniform_index(stream, negatives.size())]];
+        }
+        for (std::size_t k = 0; k < positives.size(); ++k) {
+            ++resample.positives[positive_groups[uniform_index(stream, positives.size())]];
+        }
+        replicates.push_back(statistic(resample));
+    }
+    return percentile_interval(statistic(groups), replicates, confidence_level);
+}
+
 estimate auc_hanley_mcneil_interval(std::span<const double> negatives,
                                     std::span<const double> positives, double confidence_level) {
     check_confidence_level(confidence_level);
@@ -192,11 +230,21 @@ estimate auc_hanley_mcneil_interval(std::span<const double> negatives,
 estimate auc_bootstrap_interval(std::span<const double> negatives,
                                 std::span<const double> positives, double confidence_level,
                                 std::uint64_t resamples, const stream_key& key) {
-    const auto auc = [](std::span<const double> neg, std::span<const double> pos) {
-        return roc_auc(neg, pos);
+    const auto auc = [](const tie_groups& groups) { return roc_auc(groups); };
+    return tie_group_bootstrap_interval(negatives, positives, auc, confidence_level, resamples,
+                                        key);
+}
+
+estimate min_mean_error_bootstrap_interval(std::span<const double> negatives,
+                                           std::span<const double> positives,
+                                           double confidence_level, std::uint64_t resamples,
+                                           const stream_key& key) {
+    const auto mean_error = [](const tie_groups& groups) {
+        const auto point = minimum_weighted_error_point(groups, 0.5, 0.5);
+        return (point.false_positive_rate + point.false_negative_rate) / 2;
     };
-    return stratified_bootstrap_interval(negatives, positives, auc, confidence_level, resamples,
-                                         key);
+    return tie_group_bootstrap_interval(negatives, positives, mean_error, confidence_level,
+                                        resamples, key);
 }
 
 }  // namespace vigil::analysis

@@ -8,6 +8,7 @@
 // std::invalid_argument; an interval the data cannot define (a mean of one value, a bootstrap
 // with zero resamples, a rate of zero trials) has NaN bounds.
 
+#include "analysis/roc.hpp"
 #include "engine/random_stream.hpp"
 
 #include <cstdint>
@@ -55,6 +56,15 @@ estimate stratified_bootstrap_interval(std::span<const double> negatives,
                                        double confidence_level, std::uint64_t resamples,
                                        const stream_key& key);
 
+// The same stratified bootstrap for a statistic of the pooled tie-group counts (roc.hpp): each
+// resample is counted in O(n + m) instead of sorted. Given the same key it draws the same
+// resamples as stratified_bootstrap_interval, so the two agree exactly.
+using tie_group_statistic = std::function<double(const tie_groups&)>;
+estimate tie_group_bootstrap_interval(std::span<const double> negatives,
+                                      std::span<const double> positives,
+                                      const tie_group_statistic& statistic, double confidence_level,
+                                      std::uint64_t resamples, const stream_key& key);
+
 // ROC AUC with the Hanley-McNeil (1982) normal interval, which models the score
 // distributions as exponential-like; clipped to [0, 1]. Degenerate at AUC = 0 or 1.
 estimate auc_hanley_mcneil_interval(std::span<const double> negatives,
@@ -64,5 +74,13 @@ estimate auc_hanley_mcneil_interval(std::span<const double> negatives,
 estimate auc_bootstrap_interval(std::span<const double> negatives,
                                 std::span<const double> positives, double confidence_level,
                                 std::uint64_t resamples, const stream_key& key);
+
+// Minimum over thresholds of (P_FP + P_FN)/2 with the stratified percentile bootstrap
+// interval; the threshold is chosen afresh in every resample, so the interval includes the
+// uncertainty of choosing it.
+estimate min_mean_error_bootstrap_interval(std::span<const double> negatives,
+                                           std::span<const double> positives,
+                                           double confidence_level, std::uint64_t resamples,
+                                           const stream_key& key);
 
 }  // namespace vigil::analysis

@@ -10,8 +10,7 @@
 namespace vigil::analysis {
 namespace {
 
-std::vector<double> sorted_scores(std::span<const double> scores, const char* what,
-                                  bool allow_empty) {
+void check_scores(std::span<const double> scores, const char* what, bool allow_empty) {
     if (scores.empty() && !allow_empty) {
         throw std::invalid_argument(std::string("decision statistics: no ") + what + " scores");
     }
@@ -19,6 +18,11 @@ std::vector<double> sorted_scores(std::span<const double> scores, const char* wh
         throw std::invalid_argument(std::string("decision statistics: a NaN among the ") + what +
                                     " scores");
     }
+}
+
+std::vector<double> sorted_scores(std::span<const double> scores, const char* what,
+                                  bool allow_empty) {
+    check_scores(scores, what, allow_empty);
     std::vector<double> sorted(scores.begin(), scores.end());
     std::sort(sorted.begin(), sorted.end());
     return sorted;
@@ -50,29 +54,59 @@ std::size_t count_at_most(const std::vector<double>& sorted, double value) {
 
 }  // namespace
 
-double roc_auc(std::span<const double> negatives, std::span<const double> positives) {
-    const auto neg = sorted_scores(negatives, "negative", false);
-    const auto pos = sorted_scores(positives, "positive", false);
+tie_groups pool_tie_groups(std::span<const double> negatives, std::span<const double> positives) {
+    const auto neg = sorted_scores(negatives, "negative", true);
+    const auto pos = sorted_scores(positives, "positive", true);
 
+    tie_groups groups;
+    std::size_t i = 0;
+    std::size_t j = 0;
+    while (i < neg.size() || j < pos.size()) {
+        double value = 0;
+        if (i == neg.size())
+            value = pos[j];
+        else if (j == pos.size())
+            value = neg[i];
+        else
+            value = std::min(neg[i], pos[j]);
+
+        std::uint64_t q = 0;
+        while (i < neg.size() && neg[i] == value) ++i, ++q;
+        std::uint64_t p = 0;
+        while (j < pos.size() && pos[j] == value) ++j, ++p;
+        groups.scores.push_back(value);
+        groups.negatives.push_back(q);
+        groups.positives.push_back(p);
+    }
+    return groups;
+}
+
+double roc_auc(const tie_groups& groups) {
     // Walk the tie groups upwards. A group with p positives and q negatives, above
     // negatives_below negatives, adds p * negatives_below wins and p * q half-wins; counting
     // 2U keeps everything in exact integers.
     std::uint64_t twice_u = 0;
     std::uint64_t negatives_below = 0;
-    std::size_t i = 0;
-    std::size_t j = 0;
-    while (j < pos.size()) {
-        const double value = std::min(pos[j], i < neg.size() ? neg[i] : pos[j]);
-        std::uint64_t q = 0;
-        while (i < neg.size() && neg[i] == value) ++i, ++q;
-        std::uint64_t p = 0;
-        while (j < pos.size() && pos[j] == value) ++j, ++p;
+    std::uint64_t positives_total = 0;
+    for (std::size_t k = 0; k < groups.scores.size(); ++k) {
+        const std::uint64_t p = groups.positives[k];
+        const std::uint64_t q = groups.negatives[k];
         twice_u += 2 * p * negatives_below + p * q;
         negatives_below += q;
+        positives_total += p;
     }
-
-    const double pairs = static_cast<double>(neg.size()) * static_cast<double>(pos.size());
+    if (negatives_below == 0 || positives_total == 0) {
+        throw std::invalid_argument("decision statistics: ROC area of an empty sample");
+    }
+    const double pairs =
+        static_cast<double>(negatives_below) * static_cast<double>(positives_total);
     return static_cast<double>(twice_u) / (2 * pairs);
+}
+
+double roc_auc(std::span<const double> negatives, std::span<const double> positives) {
+    check_scores(negatives, "negative", false);
+    check_scores(positives, "positive", false);
+    return roc_auc(pool_tie_groups(negatives, positives));
 }
 
 double false_positive_rate(std::span<const double> negatives, double threshold) {
@@ -124,53 +158,56 @@ operating_point operating_point_at_false_positive_rate(std::span<const double> n
     return make_point(threshold, false_positives, n, count_at_most(pos, threshold), pos.size());
 }
 
-operating_point minimum_weighted_error_point(std::span<const double> negatives,
-                                             std::span<const double> positives, double weight_fp,
+operating_point minimum_weighted_error_point(const tie_groups& groups, double weight_fp,
                                              double weight_fn) {
     if (!(weight_fp >= 0 && weight_fn >= 0 && std::isfinite(weight_fp) &&
           std::isfinite(weight_fn))) {
         throw std::invalid_argument("decision statistics: error weights must be finite and >= 0");
     }
-    const auto neg = sorted_scores(negatives, "negative", false);
-    const auto pos = sorted_scores(positives, "positive", false);
-    const double n = static_cast<double>(neg.size());
-    const double m = static_cast<double>(pos.size());
+    std::uint64_t negatives = 0;
+    std::uint64_t positives = 0;
+    for (const auto q : groups.negatives) negatives += q;
+    for (const auto p : groups.positives) positives += p;
+    if (negatives == 0 || positives == 0) {
+        throw std::invalid_argument("decision statistics: error sweep over an empty sample");
+    }
+    const double n = static_cast<double>(negatives);
+    const double m = static_cast<double>(positives);
 
     // Errors scaled by n*m: weight_fp * FP * m + weight_fn * FN * n (exact integers inside).
-    const auto scaled_error = [&](std::size_t fp, std::size_t fn) {
+    const auto scaled_error = [&](std::uint64_t fp, std::uint64_t fn) {
         return weight_fp * (static_cast<double>(fp) * m) +
                weight_fn * (static_cast<double>(fn) * n);
     };
 
     // Start at -infinity (react always), then raise the threshold through each distinct score.
     double best_threshold = -std::numeric_limits<double>::infinity();
-    std::size_t best_fp = neg.size();
-    std::size_t best_fn = 0;
+    std::uint64_t best_fp = negatives;
+    std::uint64_t best_fn = 0;
     double best_error = scaled_error(best_fp, best_fn);
-    std::size_t i = 0;
-    std::size_t j = 0;
-    while (i < neg.size() || j < pos.size()) {
-        double value = 0;
-        if (i == neg.size())
-            value = pos[j];
-        else if (j == pos.size())
-            value = neg[i];
-        else
-            value = std::min(neg[i], pos[j]);
-        while (i < neg.size() && neg[i] == value) ++i;
-        while (j < pos.size() && pos[j] == value) ++j;
-
-        const std::size_t fp = neg.size() - i;
-        const std::size_t fn = j;
+    std::uint64_t fp = negatives;
+    std::uint64_t fn = 0;
+    for (std::size_t k = 0; k < groups.scores.size(); ++k) {
+        fp -= groups.negatives[k];
+        fn += groups.positives[k];
         const double error = scaled_error(fp, fn);
         if (error < best_error) {
-            best_threshold = value;
+            best_threshold = groups.scores[k];
             best_fp = fp;
             best_fn = fn;
             best_error = error;
         }
     }
-    return make_point(best_threshold, best_fp, neg.size(), best_fn, pos.size());
+    return make_point(best_threshold, best_fp, negatives, best_fn, positives);
+}
+
+operating_point minimum_weighted_error_point(std::span<const double> negatives,
+                                             std::span<const double> positives, double weight_fp,
+                                             double weight_fn) {
+    check_scores(negatives, "negative", false);
+    check_scores(positives, "positive", false);
+    return minimum_weighted_error_point(pool_tie_groups(negatives, positives), weight_fp,
+                                        weight_fn);
 }
 
 operating_point minimum_mean_error_point(std::span<const double> negatives,
@@ -191,25 +228,19 @@ operating_point bayes_point(std::span<const double> negatives, std::span<const d
 
 std::vector<roc_point> roc_curve(std::span<const double> negatives,
                                  std::span<const double> positives) {
-    const auto neg = sorted_scores(negatives, "negative", false);
-    const auto pos = sorted_scores(positives, "positive", false);
+    check_scores(negatives, "negative", false);
+    check_scores(positives, "positive", false);
+    const auto groups = pool_tie_groups(negatives, positives);
 
     // Walk downwards: at threshold v the rates count the scores strictly above v.
     std::vector<roc_point> curve;
-    std::size_t i = neg.size();  // neg[i..] and pos[j..] are the scores above the threshold
-    std::size_t j = pos.size();
-    while (i > 0 || j > 0) {
-        double value = 0;
-        if (i == 0)
-            value = pos[j - 1];
-        else if (j == 0)
-            value = neg[i - 1];
-        else
-            value = std::max(neg[i - 1], pos[j - 1]);
-        curve.push_back(
-            {value, rate(neg.size() - i, neg.size()), rate(pos.size() - j, pos.size())});
-        while (i > 0 && neg[i - 1] == value) --i;
-        while (j > 0 && pos[j - 1] == value) --j;
+    std::size_t false_positives = 0;
+    std::size_t true_positives = 0;
+    for (std::size_t k = groups.scores.size(); k-- > 0;) {
+        curve.push_back({groups.scores[k], rate(false_positives, negatives.size()),
+                         rate(true_positives, positives.size())});
+        false_positives += groups.negatives[k];
+        true_positives += groups.positives[k];
     }
     curve.push_back({-std::numeric_limits<double>::infinity(), 1, 1});
     return curve;

@@ -6,6 +6,7 @@
 // when a sample they need is empty or contains a NaN.
 
 #include <cstddef>
+#include <cstdint>
 #include <span>
 #include <vector>
 
@@ -58,6 +59,21 @@ operating_point minimum_mean_error_point(std::span<const double> negatives,
 // decision, P(H0) P_FP + P(H1) P_FN. prior_odds must be finite and > 0.
 operating_point bayes_point(std::span<const double> negatives, std::span<const double> positives,
                             double prior_odds);
+
+// Both samples on their pooled distinct scores: how many negatives and positives carry each
+// score. roc_auc and the weighted-error sweep depend on the samples only through these counts,
+// which lets a bootstrap resample be counted in O(n + m) instead of sorted.
+struct tie_groups {
+    std::vector<double> scores;  // distinct scores of either sample, ascending
+    std::vector<std::uint64_t> negatives;
+    std::vector<std::uint64_t> positives;
+};
+tie_groups pool_tie_groups(std::span<const double> negatives, std::span<const double> positives);
+
+// As the functions above, from tie-group counts (each needs both totals > 0).
+double roc_auc(const tie_groups& groups);
+operating_point minimum_weighted_error_point(const tie_groups& groups, double weight_fp,
+                                             double weight_fn);
 
 // The empirical ROC curve: one point per distinct score of either sample, by decreasing
 // threshold (the first, at the highest score, is (0, 0)), then (-infinity: 1, 1). Joined by

@@ -127,17 +127,12 @@ analysis::operating_point append_decision_columns(std::vector<report_column>& co
                                          bootstrap_key(options, bootstrap_stream::auc)),
         true));
 
-    const auto mean_error = [](std::span<const double> negatives,
-                               std::span<const double> positives) {
-        const auto point = analysis::minimum_mean_error_point(negatives, positives);
-        return (point.false_positive_rate + point.false_negative_rate) / 2;
-    };
     columns.push_back(interval_column(
         "min_mean_error", "1",
         "minimum over thresholds of (P_FP + P_FN)/2; stratified percentile bootstrap interval "
         "(threshold re-optimised in every resample)",
-        analysis::stratified_bootstrap_interval(
-            no_contact, contact, mean_error, level, options.bootstrap_resamples,
+        analysis::min_mean_error_bootstrap_interval(
+            no_contact, contact, level, options.bootstrap_resamples,
             bootstrap_key(options, bootstrap_stream::min_mean_error)),
         true));
 

@@ -114,6 +114,35 @@ TEST(auc_intervals, contain_the_estimate_and_stay_in_unit_interval) {
     EXPECT_EQ(boot.upper, again.upper);
 }
 
+TEST(tie_group_bootstrap_interval, agrees_exactly_with_sorting_bootstrap) {
+    // Both draw the same resamples from the same key; only the counting differs.
+    const std::vector<double> negatives{0, 0, 0, 1, 1, 2, 3, 3, 4, 6, 0, 2};
+    const std::vector<double> positives{1, 3, 4, 5, 5, 7, 8, 0, 3};
+    const stream_key key{9, 902, 0, 0};
+
+    const auto auc_by_sorting = [](std::span<const double> neg, std::span<const double> pos) {
+        return roc_auc(neg, pos);
+    };
+    const auto auc = auc_bootstrap_interval(negatives, positives, 0.9, 500, key);
+    const auto sorted =
+        stratified_bootstrap_interval(negatives, positives, auc_by_sorting, 0.9, 500, key);
+    EXPECT_EQ(auc.value, sorted.value);
+    EXPECT_EQ(auc.lower, sorted.lower);
+    EXPECT_EQ(auc.upper, sorted.upper);
+
+    const auto error_by_sorting = [](std::span<const double> neg, std::span<const double> pos) {
+        const auto point = minimum_mean_error_point(neg, pos);
+        return (point.false_positive_rate + point.false_negative_rate) / 2;
+    };
+    const auto error = min_mean_error_bootstrap_interval(negatives, positives, 0.9, 500, key);
+    const auto error_sorted =
+        stratified_bootstrap_interval(negatives, positives, error_by_sorting, 0.9, 500, key);
+    EXPECT_EQ(error.value, error_sorted.value);
+    EXPECT_EQ(error.lower, error_sorted.lower);
+    EXPECT_EQ(error.upper, error_sorted.upper);
+    EXPECT_LT(error.lower, error.upper);
+}
+
 // Hanley-McNeil by hand for A = 0.75, 8 negatives, 7 positives: Q1 = 0.75/1.25 = 0.6,
 // Q2 = 2 * 0.5625 / 1.75 = 0.6428571; variance = (0.1875 + 6 * 0.0375 + 7 * 0.0803571) / 56
 // = 0.975 / 56 = 0.01741071; half width 1.959964 * 0.1319497 = 0.2586166. The upper bound
