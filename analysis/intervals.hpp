@@ -1,12 +1,9 @@
 #pragma once
 
-// Confidence intervals for ensemble statistics. Each function returns the point estimate with
-// a two-sided interval at `confidence_level` (in (0, 1)). Bootstrap intervals draw every
-// resample from one vigil::random_stream made from the given key, so the same key and sample
-// give the same interval on every machine and thread count. Pure apart from that stream;
-// thread-safe. Invalid arguments (empty samples, NaN values, bad levels) throw
-// std::invalid_argument; an interval the data cannot define (a mean of one value, a bootstrap
-// with zero resamples, a rate of zero trials) has NaN bounds.
+// Two-sided confidence intervals at `confidence_level` in (0, 1). Bootstrap resamples come
+// from one random_stream made from the given key: same key and sample, same interval on any
+// machine or thread count. Thread-safe. Bad input throws std::invalid_argument; bounds the data
+// cannot define (a mean of one value, zero resamples, zero trials) are NaN.
 
 #include "analysis/roc.hpp"
 #include "engine/random_stream.hpp"

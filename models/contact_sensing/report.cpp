@@ -92,14 +92,18 @@ report_column value_column(std::string name, std::string unit, std::string descr
                          false,           headline};
 }
 
-// p_fn_at_fp ... fn_rate_at_min_mean_error. Returns the operating point at the target false-
-// positive rate, whose threshold defines "detected".
-analysis::operating_point append_decision_columns(std::vector<report_column>& columns,
-                                                  std::span<const double> no_contact,
-                                                  std::span<const double> contact,
-                                                  const analysis_options& options) {
+std::string wilson_text(const analysis_options& options) {
+    return ", Wilson " + number_text(100 * options.confidence_level) + "% interval";
+}
+
+// p_fn_at_fp, achieved_fp_rate, threshold_at_fp. Returns the operating point at the target
+// false-positive rate, whose threshold defines "detected".
+analysis::operating_point append_target_rate_columns(std::vector<report_column>& columns,
+                                                     std::span<const double> no_contact,
+                                                     std::span<const double> contact,
+                                                     const analysis_options& options) {
     const double level = options.confidence_level;
-    const std::string wilson = ", Wilson " + number_text(100 * level) + "% interval";
+    const std::string wilson = wilson_text(options);
     const std::string target = number_text(options.false_positive_rate);
 
     const auto at_fp = analysis::operating_point_at_false_positive_rate(
@@ -118,6 +122,16 @@ analysis::operating_point append_decision_columns(std::vector<report_column>& co
         "lowest GLRT threshold (react when Lambda > threshold) with false-positive rate <= " +
             target,
         at_fp.threshold));
+    return at_fp;
+}
+
+// auc, min_mean_error, and the threshold and error rates where the minimum is reached.
+void append_threshold_free_columns(std::vector<report_column>& columns,
+                                   std::span<const double> no_contact,
+                                   std::span<const double> contact,
+                                   const analysis_options& options) {
+    const double level = options.confidence_level;
+    const std::string wilson = wilson_text(options);
 
     columns.push_back(interval_column(
         "auc", "1",
@@ -147,7 +161,6 @@ analysis::operating_point append_decision_columns(std::vector<report_column>& co
         "fn_rate_at_min_mean_error", "1",
         "false-negative rate at threshold_min_mean_error" + wilson,
         analysis::wilson_interval(at_min.false_negatives, at_min.positives, level)));
-    return at_fp;
 }
 
 // What one set of error columns describes: "centre" or "width", over all replicates or the
@@ -201,6 +214,12 @@ void append_estimator_columns(std::vector<report_column>& columns, const point_r
     const auto true_centre = result_column(results, "contact_centre_rad");
     const auto centre_estimate = result_column(results, "centre_estimate_rad");
     const auto width_estimate = result_column(results, "width_estimate_rad");
+    if (true_centre.size() != contact.size() || centre_estimate.size() != contact.size() ||
+        width_estimate.size() != contact.size()) {
+        throw std::invalid_argument(
+            "contact_sensing analysis: glrt_statistic, contact_centre_rad, "
+            "centre_estimate_rad and width_estimate_rad differ in length");
+    }
 
     std::vector<double> centre_errors;
     std::vector<double> width_errors;
@@ -299,9 +318,10 @@ std::vector<report_column> analyze_point(const parameter_set& values, const poin
     const auto geometry = read_geometry(values);
     std::vector<report_column> columns;
 
-    const auto at_fp =
-        append_decision_columns(columns, result_column(results, "glrt_statistic_no_contact"),
-                                result_column(results, "glrt_statistic"), options);
+    const auto no_contact = result_column(results, "glrt_statistic_no_contact");
+    const auto contact = result_column(results, "glrt_statistic");
+    const auto at_fp = append_target_rate_columns(columns, no_contact, contact, options);
+    append_threshold_free_columns(columns, no_contact, contact, options);
     append_estimator_columns(columns, results, geometry, at_fp, options);
     append_mean_columns(columns, results, options);
     append_theory_columns(columns, values, geometry, options);
