@@ -8,9 +8,11 @@
 
 #include <cstdint>
 #include <numbers>
+#include <span>
 #include <sstream>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace vigil::contact_sensing {
@@ -75,21 +77,26 @@ std::string number_text(double value) {
 
 report_column interval_column(std::string name, std::string unit, std::string description,
                               const analysis::estimate& estimate, bool headline = false) {
-    return report_column{std::move(name),
-                         std::move(unit),
-                         std::move(description),
-                         estimate.value,
-                         estimate.lower,
-                         estimate.upper,
-                         true,
-                         headline};
+    return {.name = std::move(name),
+            .unit = std::move(unit),
+            .description = std::move(description),
+            .value = estimate.value,
+            .lower = estimate.lower,
+            .upper = estimate.upper,
+            .has_interval = true,
+            .headline = headline};
 }
 
 report_column value_column(std::string name, std::string unit, std::string description,
                            double value, bool headline = false) {
-    return report_column{std::move(name), std::move(unit), std::move(description),
-                         value,           value,           value,
-                         false,           headline};
+    return {.name = std::move(name),
+            .unit = std::move(unit),
+            .description = std::move(description),
+            .value = value,
+            .lower = value,
+            .upper = value,
+            .has_interval = false,
+            .headline = headline};
 }
 
 std::string wilson_text(const analysis_options& options) {
