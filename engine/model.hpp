@@ -61,7 +61,8 @@ struct analysis_options {
     double false_positive_rate = 0.05;
     double confidence_level = 0.95;
     std::uint64_t bootstrap_resamples = 1000;
-    std::uint64_t seed = 0;  // for bootstrap resampling; the run's seed by default
+    std::uint64_t seed = 0;   // for bootstrap resampling; the run's seed by default
+    std::uint64_t point = 0;  // the scan point analysed, so each point resamples its own streams
 };
 
 // Read-only view of one scan point's per-replicate results, by result_field name.

@@ -18,10 +18,9 @@
 namespace vigil::contact_sensing {
 namespace {
 
-// Bootstrap streams of the analysis, keyed (options.seed, id, point 0, replicate 0). The ids
-// lie far from the simulation's stream ids (model.hpp, 0-2), so no interval reuses the random
-// numbers of a replicate. Every scan point resamples from the same streams, which makes the
-// intervals of different points correlated but leaves each one valid.
+// Bootstrap streams of the analysis, keyed (options.seed, id, options.point, replicate 0). The
+// ids lie far from the simulation's stream ids (model.hpp, 0-2), so no interval reuses the
+// random numbers of a replicate, and each scan point resamples from its own streams.
 enum class bootstrap_stream : std::uint64_t {
     auc = 1000,
     min_mean_error = 1001,
@@ -32,7 +31,7 @@ enum class bootstrap_stream : std::uint64_t {
 };
 
 stream_key bootstrap_key(const analysis_options& options, bootstrap_stream stream) {
-    return stream_key{options.seed, static_cast<std::uint64_t>(stream), 0, 0};
+    return stream_key{options.seed, static_cast<std::uint64_t>(stream), options.point, 0};
 }
 
 // The contact's size in the units the error columns use.
@@ -304,7 +303,7 @@ void append_theory_columns(std::vector<report_column>& columns, const parameter_
                      fisher_information_per_time(in_contact)));
     columns.push_back(value_column("theory_d_in", "1/time",
                                    "long-time rate E[l_j | in contact]/T (binding durations)",
-                                   information.d_in, true));
+                                   information.d_in));
     columns.push_back(value_column("theory_d_out", "1/time",
                                    "long-time rate -E[l_j | no contact]/T (binding durations)",
                                    information.d_out));

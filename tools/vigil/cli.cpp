@@ -125,7 +125,7 @@ std::string format_number(double value) {
     if (value != 0 && (std::fabs(value) < 1e-3 || std::fabs(value) >= 1e5)) {
         return fmt::format("{:.3e}", value);
     }
-    return fmt::format("{:.4g}", value);
+    return fmt::format("{:.3g}", value);
 }
 
 std::string parameter_text(const parameter_set& point, const std::string& name) {
@@ -156,7 +156,7 @@ void print_table(const analysis_table& analysis, const analyze_arguments& argume
         for (const auto& column : analysis.rows[p]) {
             if (!column.headline) continue;
             cells.push_back(column.has_interval
-                                ? fmt::format("{} [{}, {}]", format_number(column.value),
+                                ? fmt::format("{} [{},{}]", format_number(column.value),
                                               format_number(column.lower),
                                               format_number(column.upper))
                                 : format_number(column.value));
@@ -278,6 +278,7 @@ int analyze_command(const analyze_arguments& arguments) {
             storage[field.name] = file.results_of_point(field.name, p);
             results[field.name] = storage[field.name];
         }
+        options.point = p;
         analysis.rows.push_back(chosen.analyze(analysis.points[p], results, options));
     }
 
