@@ -30,6 +30,64 @@ TEST(softplus, is_exact_at_the_extremes) {
     EXPECT_DOUBLE_EQ(softplus(0), std::log(2.0));
 }
 
+observed_receptor_path random_path(std::mt19937_64& engine, double longest_bond);
+
+// As accurate as adding up softplus() term by term: within the rounding of a sum of n terms,
+// about sqrt(n) ulp of the sum of magnitudes (4 sqrt(n) allowed).
+TEST(softplus_sum, matches_a_sum_of_softplus_terms) {
+    std::mt19937_64 engine(99);
+    std::uniform_real_distribution<double> spread(-60.0, 60.0);
+    for (int trial = 0; trial < 300; ++trial) {
+        const int terms = 1 + trial * 7;  // up to ~2000 terms: several rescalings of the product
+        softplus_sum fast;
+        long double reference = 0;
+        long double magnitude = 0;
+        for (int k = 0; k < terms; ++k) {
+            const double x = trial % 3 == 0 ? spread(engine) : std::fabs(spread(engine)) / 20;
+            fast.add(x);
+            const long double term = x > 0 ? x + std::log1p(std::exp(-static_cast<long double>(x)))
+                                           : std::log1p(std::exp(static_cast<long double>(x)));
+            reference += term;
+            magnitude += std::fabs(term);
+        }
+        const double tolerance = 4 * std::sqrt(terms) * std::numeric_limits<double>::epsilon() *
+                                 static_cast<double>(magnitude);
+        EXPECT_NEAR(fast.value(), static_cast<double>(reference), tolerance) << "trial " << trial;
+    }
+}
+
+TEST(softplus_sum, keeps_tiny_terms_and_infinities) {
+    softplus_sum tiny;
+    for (int k = 0; k < 10; ++k) tiny.add(-50);  // each term e^{-50}, far below 1e-16
+    EXPECT_NEAR(tiny.value(), 10 * std::exp(-50.0), 1e-15 * 10 * std::exp(-50.0));
+
+    softplus_sum with_infinity;
+    with_infinity.add(1);
+    with_infinity.add(infinity);
+    with_infinity.add(-infinity);
+    EXPECT_EQ(with_infinity.value(), infinity);
+
+    softplus_sum huge;
+    huge.add(1e4);
+    huge.add(9e4);
+    EXPECT_DOUBLE_EQ(huge.value(), 1e5);
+}
+
+TEST(path_sum, matches_evaluate) {
+    std::mt19937_64 engine(5);
+    for (const auto placement : {interferer_placement::everywhere, interferer_placement::outside}) {
+        const receptor_log_likelihood_ratio llr({1, 10, 1, 10}, placement);
+        for (int trial = 0; trial < 500; ++trial) {
+            const observed_receptor_path path = random_path(engine, 2.0);
+            receptor_log_likelihood_ratio::path_sum sum(llr);
+            for (const double tau : path.completed_bonds) sum.add_completed_bond(tau);
+            if (path.censored_bond) sum.add_censored_bond(*path.censored_bond);
+            const double expected = llr.evaluate(path);
+            EXPECT_NEAR(sum.value(path.free_time), expected, 1e-13 * (1 + std::fabs(expected)));
+        }
+    }
+}
+
 // A random observed path: free time, a few completed bonds and maybe a censored one.
 observed_receptor_path random_path(std::mt19937_64& engine, double longest_bond) {
     std::uniform_real_distribution<double> duration(0.0, longest_bond);
