@@ -1,9 +1,8 @@
 #pragma once
 
-// The contact-sensing model (specs/contact-sensing.md): N receptors on a circular cell sense a
-// contact arc of ephrin among interfering ligand. One replicate simulates a contact ensemble
-// (H1) and an independent no-contact ensemble (H0) and infers the arc from each. Simulation is
-// reproducible from the replicate's streams alone; a prepared simulator is thread-safe.
+// The contact-sensing model (specs/contact-sensing.md): each replicate simulates a contact (H1)
+// and an independent no-contact (H0) ensemble and infers the arc from each. Results depend only
+// on the replicate's streams; a prepared simulator is immutable and safe to share across threads.
 
 #include "engine/model.hpp"
 #include "models/contact_sensing/kinetics.hpp"

@@ -77,7 +77,8 @@ struct growth_rates {
     double variance = 0;
 };
 
-// `kink` is where the bond term h(tau) changes from flat to linear (log-odds of the ligands 0).
+// `kink`: the duration where the bond term h(tau) turns from nearly flat to linear (where the
+// log-odds of an ephrin bond against an interferer bond cross 0); it splits the quadratures.
 growth_rates renewal_reward_rates(const local_binding_rates& local, const kinetic_rates& rates,
                                   const receptor_log_likelihood_ratio& llr, double kink) {
     const double free_rate = llr.free_time_rate();
@@ -101,13 +102,12 @@ growth_rates renewal_reward_rates(const local_binding_rates& local, const kineti
     const double rho = mean_reward / mean_cycle;
 
     // R - rho C = (free_rate - rho) u + g(tau) with g = h - rho tau, u and tau independent.
-    const auto centred = [&](double tau) { return llr.completed_bond(tau) - rho * tau; };
     const double mean_g = mean_bond_term - rho * mean_bond;
     const double mean_g_squared = integrate_half_line(
         [&](double tau) {
-            const double g = centred(tau);
+            const double g = llr.completed_bond(tau) - rho * tau;
             const double p = density(tau);
-            return p > 0 ? g * g * p : 0.0;
+            return p > 0 ? g * g * p : 0.0;  // p underflows to 0 long before g could overflow
         },
         kink);
     const double slope = free_rate - rho;
@@ -203,7 +203,11 @@ gaussian_decision_errors known_arc_gaussian_errors(const information_rates& rate
 
     gaussian_decision_errors errors;
     double threshold_at_fp = mean_no_contact;
-    if (sd_no_contact > 0) {
+    if (false_positive_rate <= 0) {
+        threshold_at_fp = infinity;  // never react
+    } else if (false_positive_rate >= 1) {
+        threshold_at_fp = -infinity;  // always react
+    } else if (sd_no_contact > 0) {
         const boost::math::normal_distribution<double> no_contact(mean_no_contact, sd_no_contact);
         threshold_at_fp =
             boost::math::quantile(boost::math::complement(no_contact, false_positive_rate));
@@ -227,7 +231,8 @@ gaussian_decision_errors known_arc_gaussian_errors(const information_rates& rate
         }
     }
     const auto refined = boost::math::tools::brent_find_minima(
-        mean_error, low + (best_cell - 1) * step, low + (best_cell + 1) * step, 52);
+        mean_error, low + (best_cell - 1) * step, low + (best_cell + 1) * step,
+        std::numeric_limits<double>::digits / 2);  // the most a minimiser can resolve
     best = std::min(best, refined.second);
     for (const double candidate : {mean_contact, mean_no_contact}) {
         best = std::min(

@@ -140,6 +140,12 @@ TEST(known_arc_gaussian_errors, unequal_variances_find_the_minimum) {
     EXPECT_LE(errors.min_mean_error, best + 1e-12);
 }
 
+TEST(known_arc_gaussian_errors, extreme_false_positive_rates) {
+    const information_rates rates{1, 1, 1, 1};
+    EXPECT_EQ(known_arc_gaussian_errors(rates, 4, 2, 0.0).p_fn_at_fp, 1.0);
+    EXPECT_EQ(known_arc_gaussian_errors(rates, 4, 2, 1.0).p_fn_at_fp, 0.0);
+}
+
 TEST(known_arc_gaussian_errors, infinite_information_means_no_errors) {
     const auto rates = long_time_information_rates({2, 0, 1, 10}, interferer_placement::everywhere);
     const auto errors = known_arc_gaussian_errors(rates, 10, 2, 0.05);
