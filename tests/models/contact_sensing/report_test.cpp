@@ -120,10 +120,9 @@ TEST(analyze_point, column_names_order_and_headlines) {
                                                columns[k].name.rfind("threshold_", 0) != 0)
             << columns[k].name;
     }
-    EXPECT_EQ(headlines,
-              (std::vector<std::string>{"p_fn_at_fp", "auc", "min_mean_error",
-                                        "rms_centre_error_spacings", "rms_width_error_spacings",
-                                        "theory_d_in", "theory_p_fn_at_fp_known_arc"}));
+    EXPECT_EQ(headlines, (std::vector<std::string>{
+                             "p_fn_at_fp", "auc", "min_mean_error", "rms_centre_error_spacings",
+                             "rms_width_error_spacings", "theory_p_fn_at_fp_known_arc"}));
 }
 
 TEST(analyze_point, perfectly_separable_statistics) {
