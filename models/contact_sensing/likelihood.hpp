@@ -22,11 +22,11 @@ inline double softplus(double x) {
 }
 
 // The sum of softplus(x_k) over many terms, with one exp per term and one log in all:
-// softplus(x) = max(x, 0) + log(u), u = 1 + e^{-|x|} in [1, 2]. The u are multiplied, rescaled
-// by exact powers of two so that the product never overflows, and the rounding error of each
-// u, y - (u - 1) (exact), is added as the first-order correction log(1 + d) = d; so even terms
-// below 1e-16 keep their relative precision. Agrees with a sum of softplus() to a few ulp per
-// term and made the whole simulation about 20% faster than a log1p per bond.
+// softplus(x) = max(x, 0) + log(1 + y), y = e^{-|x|} <= 1. With u = fl(1 + y), the rounding
+// error d = y - (u - 1) is exact and log(1 + y) = log(u) + d to within 2^-53 d; the u are
+// multiplied (rescaled by exact powers of two, so the product never overflows) and the d added
+// up, so even terms below 1e-16 keep their relative precision. As accurate as a sum of
+// softplus() (tested), and a default replicate runs about 15% faster than with a log1p per bond.
 class softplus_sum {
 public:
     void add(double x) {
