@@ -11,8 +11,7 @@
 
 namespace vigil::contact_sensing {
 
-std::vector<report_column> analyze_point(const parameter_set& values,
-                                         const point_results& results,
+std::vector<report_column> analyze_point(const parameter_set& values, const point_results& results,
                                          const analysis_options& options);
 
 }  // namespace vigil::contact_sensing

@@ -43,8 +43,7 @@ struct gaussian_decision_errors {
     double min_mean_error = 0;  // min over thresholds of (P_FP + P_FN)/2
 };
 gaussian_decision_errors known_arc_gaussian_errors(const information_rates& rates,
-                                                   double receptors_in_arc,
-                                                   double observation_time,
+                                                   double receptors_in_arc, double observation_time,
                                                    double false_positive_rate);
 
 }  // namespace vigil::contact_sensing
