@@ -6,6 +6,7 @@
 #include "engine/result_file.hpp"
 #include "engine/runner.hpp"
 #include "engine/scan.hpp"
+#include "ews_command.hpp"
 #include "table.hpp"
 #include "vigil/version.hpp"
 
@@ -415,6 +416,8 @@ int run_cli(int argc, char** argv) {
     auto* models_app = app.add_subcommand("models", "list models, or one model's parameters");
     models_app->add_option("model", model_name, "model name");
 
+    const ews_command ews(app);
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& error) {
@@ -429,6 +432,7 @@ int run_cli(int argc, char** argv) {
         if (analyze_app->parsed()) return analyze_command(analyze);
         if (info_app->parsed()) return info_command(info_path);
         if (models_app->parsed()) return models_command(model_name);
+        if (ews.parsed()) return ews.run(joined_command_line(argc, argv));
     } catch (const input_error& error) {
         fmt::print(stderr, "vigil: error: {}\n", error.what());
         return 2;

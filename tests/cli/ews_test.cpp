@@ -1,0 +1,438 @@
+// End-to-end tests of `vigil ews`: the real binary on the six data sets of inputs/data, its
+// numbers against an independent calculation, and every kind of bad input (exit 2, nothing
+// written).
+
+#include "engine/hdf5.hpp"
+
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace vigil {
+namespace {
+
+namespace fs = std::filesystem;
+
+const std::string data_dir = std::string(VIGIL_SOURCE_DIR) + "/inputs/data/";
+
+struct run_outcome {
+    int status = -1;
+    std::string out;
+    std::string err;
+};
+
+class ews : public ::testing::Test {
+protected:
+    void SetUp() override {
+        h5::silence_library_errors();
+        const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+        scratch_ = fs::temp_directory_path() / (std::string("vigil_ews_") + info->name());
+        fs::remove_all(scratch_);
+        fs::create_directories(scratch_);
+    }
+    void TearDown() override { fs::remove_all(scratch_); }
+
+    std::string path(const std::string& name) const { return (scratch_ / name).string(); }
+
+    void write(const std::string& name, const std::string& text) const {
+        std::ofstream(path(name)) << text;
+    }
+
+    static std::string read_text(const std::string& file) {
+        std::ifstream in(file);
+        std::ostringstream text;
+        text << in.rdbuf();
+        return text.str();
+    }
+
+    // Runs `vigil ARGUMENTS` in the scratch directory; `environment` is prefixed to the command.
+    run_outcome vigil(const std::string& arguments, const std::string& environment = "") const {
+        const std::string command = "cd '" + scratch_.string() + "' && " + environment + " '" +
+                                    VIGIL_BINARY + "' " + arguments + " >stdout.txt 2>stderr.txt";
+        const int raw = std::system(command.c_str());
+        run_outcome result;
+        result.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+        result.out = read_text(path("stdout.txt"));
+        result.err = read_text(path("stderr.txt"));
+        return result;
+    }
+
+    // Files other than the inputs the test wrote and the captured output.
+    std::vector<std::string> outputs() const {
+        std::vector<std::string> names;
+        for (const auto& entry : fs::directory_iterator(scratch_)) {
+            const auto name = entry.path().filename().string();
+            if (name == "stdout.txt" || name == "stderr.txt" || name.ends_with(".csv")) continue;
+            names.push_back(name);
+        }
+        return names;
+    }
+
+    fs::path scratch_;
+};
+
+// ---- the six data sets ------------------------------------------------------------------
+
+TEST_F(ews, each_data_set_runs_with_p_values_in_the_unit_interval) {
+    for (const std::string name :
+         {"glaciation", "chemostat", "ibm_critical", "ibm_stable", "circulation", "foldbif"}) {
+        const auto result =
+            vigil("ews '" + data_dir + name + ".csv' --surrogates 19 -o " + name + ".h5");
+        ASSERT_EQ(result.status, 0) << name << ": " << result.err;
+        EXPECT_NE(result.out.find("autocorrelation"), std::string::npos) << name;
+        const auto file = h5::open_file(path(name + ".h5"), false);
+        const auto group = h5::open_group(file, "tests");
+        const auto taus = h5::read_vector(group, "tau");
+        for (const auto* kind : {"p_ar1", "p_phase"}) {
+            const auto p = h5::read_vector(group, kind);
+            ASSERT_EQ(p.size(), 9u);
+            for (std::size_t k = 0; k < p.size(); ++k) {
+                if (std::isnan(taus[k])) continue;
+                EXPECT_GT(p[k], 0.0) << name << " " << kind << " " << k;
+                EXPECT_LE(p[k], 1.0) << name << " " << kind << " " << k;
+                EXPECT_GE(p[k], 1.0 / 20) << "p is at least 1/(1 + surrogates)";
+            }
+        }
+    }
+}
+
+TEST_F(ews, the_short_chemostat_series_runs_with_a_half_window) {
+    const auto result =
+        vigil("ews '" + data_dir + "chemostat.csv' --window 0.5 --surrogates 5 -o c.h5");
+    ASSERT_EQ(result.status, 0) << result.err;
+    const auto file = h5::open_file(path("c.h5"), false);
+    EXPECT_EQ(h5::read_integer_attribute(file, "window_points"), 8);
+}
+
+// ---- numbers against an independent calculation ----------------------------------------
+//
+// Expected values from tests/cli/ews_expected_values.py, run once with /usr/bin/python3
+// (numpy 1.24, scipy 1.10): the trend from scipy.ndimage.gaussian_filter1d (ewstools'
+// smoother) or a direct Nadaraya-Watson sum (R's ksmooth) or numpy.polyfit, every window's
+// statistics from numpy/scipy one window at a time, tau from scipy.stats.kendalltau. None of
+// these numbers came from vigil. Each row: indicator, values at the first window's end, the
+// middle and the last point, then Kendall tau against time.
+
+struct expected_indicator {
+    const char* name;
+    double at[3];
+    double tau;
+};
+
+struct expected_case {
+    const char* file;
+    const char* options;
+    std::size_t picks[3];
+    std::vector<expected_indicator> rows;
+};
+
+const expected_case foldbif_ewstools = {
+    "foldbif.csv",
+    "",
+    {99, 149, 199},
+    {
+        {"variance",
+         {0.054850338254338896, 0.069280176538354082, 0.11184181614384732},
+         0.75089108910891111},
+        {"sd", {0.23420149071758467, 0.2632112773768519, 0.33442759477029899}, 0.75089108910891111},
+        {"cv",
+         {0.037006897794959873, 0.043799957685737335, 0.059923052314833074},
+         0.90297029702970322},
+        {"autocorrelation",
+         {0.56713219785280811, 0.62325272659177833, 0.74188180401853843},
+         0.80158415841584174},
+        {"ar1",
+         {0.56229474765026255, 0.62980655407647701, 0.75017753808811871},
+         0.78297029702970311},
+        {"skewness",
+         {0.021223643533206674, -0.23565823180109907, 0.40127997036765306},
+         0.28396039603960399},
+        {"kurtosis",
+         {-0.069617181610557299, 0.1587799732821229, 0.56544263508094561},
+         0.50930693069306943},
+        {"return_rate",
+         {1.7784267133542255, 1.5877891291022841, 1.3330177847614202},
+         -0.78297029702970311},
+        {"density_ratio",
+         {12.197839222327028, 16.752700083108468, 35.741070340693028},
+         0.80158415841584174},
+    }};
+
+const expected_case glaciation_ewstools = {
+    "glaciation.csv",
+    "",
+    {59, 89, 120},
+    {
+        {"variance",
+         {1.7310852213540842, 4.2399471703091436, 7.055892442725364},
+         0.93548387096774199},
+        {"sd", {1.3157071183793467, 2.0591131999744801, 2.6562929888710252}, 0.93548387096774199},
+        {"cv", {-8.986342210381153, 16.531608341181613, 14.125493956817229}, 0.10417768376520362},
+        {"autocorrelation",
+         {0.57905813491119196, 0.67011828479958413, 0.72037470263549264},
+         0.59915388683236392},
+        {"ar1",
+         {0.57921219060614759, 0.66853420130207097, 0.72040959030167484},
+         0.51136964569011112},
+        {"skewness",
+         {0.71455347414004411, 1.2133895691120451, 0.69553931449613171},
+         -0.441565309360127},
+        {"kurtosis",
+         {1.6131131062236168, 2.4949580051643228, 0.012597317915590267},
+         -0.69116869381279755},
+        {"return_rate",
+         {1.7264829991811748, 1.4958097851274468, 1.3880992333559099},
+         -0.51136964569011112},
+        {"density_ratio",
+         {11.576981471632777, 18.229186195242061, 23.546576489056168},
+         0.59915388683236392},
+    }};
+
+const expected_case foldbif_r = {
+    "foldbif.csv",
+    "--convention r --bandwidth 0.1",
+    {99, 149, 199},
+    {
+        {"variance",
+         {0.043016934796615926, 0.051644581303806301, 0.066422938742366475},
+         0.55881188118811898},
+        {"sd",
+         {0.20740524293425161, 0.22725444176914628, 0.25772648048341185},
+         0.55881188118811898},
+        {"cv", {25.280994358176844, -53.405189083407116, -23.33159223686647}, -0.31287128712871293},
+        {"autocorrelation",
+         {0.43897023553307257, 0.50100058713391948, 0.56973379426294579},
+         0.6756435643564358},
+        {"ar1",
+         {0.44197243319066787, 0.50499729549178851, 0.58102113821723267},
+         0.65821782178217836},
+        {"skewness",
+         {0.025528021970540715, -0.20819452347441861, 0.37972013926025455},
+         0.38534653465346541},
+        {"kurtosis",
+         {2.9846253152403919, 3.6050926096125635, 4.0661261462545966},
+         0.64356435643564369},
+        {"return_rate",
+         {2.2625845525723043, 1.9802086247336357, 1.7211077777106951},
+         -0.65821782178217836},
+        {"density_ratio",
+         {6.3601620159732928, 8.6210726079979096, 12.372424628299662},
+         0.6756435643564358},
+    }};
+
+const expected_case glaciation_r_linear = {
+    "glaciation.csv",
+    "--convention r --detrend linear --window 0.25",
+    {29, 74, 120},
+    {
+        {"variance",
+         {3.0986527073963934, 5.4928329419161708, 6.3680834756026101},
+         0.38270425226946964},
+        {"sd", {1.7602990391965774, 2.3436793598775774, 2.5235061869554847}, 0.38270425226946964},
+        {"cv", {18.835121499265647, 29.228944294395525, -12.484558380186849}, -0.1648351648351648},
+        {"autocorrelation",
+         {0.617569304594075, 0.73536197406457482, 0.75535653418761917},
+         0.2947921643573817},
+        {"ar1",
+         {0.61826036074533186, 0.7561898440808027, 0.75416224289663158},
+         0.35260391782130907},
+        {"skewness",
+         {0.462313240545906, 1.1665860023171195, 0.78350940537786828},
+         0.14046822742474915},
+        {"kurtosis",
+         {3.023112039530508, 4.5955033056775276, 3.383528909526909},
+         0.043478260869565216},
+        {"return_rate",
+         {1.6174415561665141, 1.3224192414479783, 1.3259746286941387},
+         -0.35260391782130907},
+        {"density_ratio",
+         {15.895461939928666, 32.772772287490106, 37.439046775952463},
+         0.2947921643573817},
+    }};
+
+class ews_values : public ews, public ::testing::WithParamInterface<expected_case> {};
+
+// Indicator values agree to 1e-9 relative (different summation orders, same definitions); tau
+// is a ratio of integer counts and agrees to rounding.
+TEST_P(ews_values, match_the_independent_calculation) {
+    const auto& expected = GetParam();
+    const auto result = vigil("ews '" + data_dir + expected.file + "' " + expected.options +
+                              " --surrogates 0 -o out.h5");
+    ASSERT_EQ(result.status, 0) << result.err;
+    const auto file = h5::open_file(path("out.h5"), false);
+    const auto indicators = h5::open_group(file, "indicators");
+    const auto tests = h5::open_group(file, "tests");
+    const auto names = h5::read_strings(tests, "indicator");
+    const auto taus = h5::read_vector(tests, "tau");
+    for (const auto& row : expected.rows) {
+        const auto values = h5::read_vector(indicators, row.name);
+        for (std::size_t k = 0; k < 3; ++k) {
+            const double want = row.at[k];
+            EXPECT_NEAR(values.at(expected.picks[k]), want, 1e-9 * std::max(1.0, std::fabs(want)))
+                << row.name << " at " << expected.picks[k];
+        }
+        const auto slot = std::find(names.begin(), names.end(), row.name) - names.begin();
+        ASSERT_LT(static_cast<std::size_t>(slot), names.size()) << row.name;
+        EXPECT_NEAR(taus[static_cast<std::size_t>(slot)], row.tau, 1e-12) << row.name;
+    }
+}
+
+INSTANTIATE_TEST_SUITE_P(data_sets, ews_values,
+                         ::testing::Values(foldbif_ewstools, glaciation_ewstools, foldbif_r,
+                                           glaciation_r_linear));
+
+// ---- CSV dialects -----------------------------------------------------------------------
+
+TEST_F(ews, tab_separated_with_comments_and_quotes_reads_like_the_comma_file) {
+    std::ifstream in(data_dir + "foldbif.csv");
+    std::string line;
+    std::getline(in, line);
+    std::string tabbed = "# foldbif, tab-separated\n\"time\"\t\"value\"\n";
+    while (std::getline(in, line)) {
+        const auto comma = line.find(',');
+        tabbed += line.substr(0, comma) + "\t" + line.substr(comma + 1) + "\n";
+        if (line.starts_with("100,")) tabbed += "# a comment in the middle\n\n";
+    }
+    write("foldbif_tab.csv", tabbed);
+    const auto tab = vigil("ews foldbif_tab.csv --surrogates 0");
+    ASSERT_EQ(tab.status, 0) << tab.err;
+    const auto comma = vigil("ews '" + data_dir + "foldbif.csv' --surrogates 0");
+    ASSERT_EQ(comma.status, 0) << comma.err;
+    // Same table apart from the first line, which names the file.
+    EXPECT_EQ(tab.out.substr(tab.out.find('\n')), comma.out.substr(comma.out.find('\n')));
+}
+
+TEST_F(ews, picks_columns_by_name) {
+    write("three.csv",
+          "year,other,count\n1,5,10\n2,5,12\n3,5,11\n4,5,15\n5,5,13\n6,5,17\n7,5,16\n8,5,20\n"
+          "9,5,18\n10,5,23\n");
+    const auto result =
+        vigil("ews three.csv --time year --column count --detrend linear --surrogates 9");
+    ASSERT_EQ(result.status, 0) << result.err;
+    EXPECT_NE(result.out.find("column \"count\" against \"year\""), std::string::npos)
+        << result.out;
+}
+
+// ---- reproducibility and outputs --------------------------------------------------------
+
+TEST_F(ews, surrogates_are_reproducible_from_the_seed) {
+    const std::string series = "ews '" + data_dir + "foldbif.csv' --surrogates 50 ";
+    ASSERT_EQ(vigil(series + "--seed 3 -o a.h5").status, 0);
+    ASSERT_EQ(vigil(series + "--seed 3 -o b.h5").status, 0);
+    ASSERT_EQ(vigil(series + "--seed 4 -o c.h5").status, 0);
+    const auto taus = [&](const std::string& name) {
+        const auto file = h5::open_file(path(name), false);
+        const auto group = h5::open_group(file, "surrogates");
+        return h5::read_row(h5::open_dataset(group, "ar1_tau"), 0);
+    };
+    EXPECT_EQ(taus("a.h5"), taus("b.h5"));
+    EXPECT_NE(taus("a.h5"), taus("c.h5"));
+}
+
+TEST_F(ews, sensitivity_grid_is_stored) {
+    const auto result =
+        vigil("ews '" + data_dir + "glaciation.csv' --surrogates 0 --sensitivity -o s.h5");
+    ASSERT_EQ(result.status, 0) << result.err;
+    EXPECT_NE(result.out.find("sensitivity"), std::string::npos);
+    const auto file = h5::open_file(path("s.h5"), false);
+    const auto group = h5::open_group(file, "sensitivity");
+    EXPECT_EQ(h5::read_vector(group, "window_fraction").size(), 11u);
+    EXPECT_EQ(h5::read_vector(group, "bandwidth").size(), 10u);
+    EXPECT_EQ(h5::dimensions(h5::open_dataset(group, "variance")),
+              (std::vector<std::uint64_t>{11, 10}));
+}
+
+TEST_F(ews, works_without_python_and_refuses_plot_cleanly) {
+    const std::string series = "ews '" + data_dir + "chemostat.csv' --surrogates 5";
+    const auto plain = vigil(series + " -o r.h5", "VIGIL_PYTHON=/nonexistent/python3");
+    ASSERT_EQ(plain.status, 0) << plain.err;
+    fs::remove(path("r.h5"));
+    const auto plotted =
+        vigil(series + " -o r.h5 --plot r.png", "VIGIL_PYTHON=/nonexistent/python3");
+    EXPECT_EQ(plotted.status, 1);
+    EXPECT_NE(plotted.err.find("without --plot"), std::string::npos) << plotted.err;
+    EXPECT_TRUE(outputs().empty());
+}
+
+TEST_F(ews, plot_writes_a_png) {
+    if (std::system("/usr/bin/python3 -c 'import matplotlib, h5py' >/dev/null 2>&1") != 0) {
+        GTEST_SKIP() << "no /usr/bin/python3 with matplotlib and h5py";
+    }
+    const auto result = vigil("ews '" + data_dir + "glaciation.csv' --surrogates 19 --plot g.png");
+    ASSERT_EQ(result.status, 0) << result.err;
+    const auto png = read_text(path("g.png"));
+    ASSERT_GT(png.size(), 1000u);
+    EXPECT_EQ(png.substr(1, 3), "PNG");
+    EXPECT_EQ(outputs(), std::vector<std::string>{"g.png"});  // the scratch HDF5 file is gone
+}
+
+// ---- bad input: exit 2, a message naming the line or option, nothing written -------------
+
+struct bad_input {
+    const char* label;
+    const char* csv;  // written to in.csv; nullptr: no file
+    const char* options;
+    const char* message;  // must appear in stderr
+};
+
+class ews_bad_input : public ews, public ::testing::WithParamInterface<bad_input> {};
+
+TEST_P(ews_bad_input, exits_2_naming_the_problem_and_writes_nothing) {
+    const auto& bad = GetParam();
+    if (bad.csv) write("in.csv", bad.csv);
+    const auto result = vigil(std::string("ews in.csv -o out.h5 ") + bad.options);
+    EXPECT_EQ(result.status, 2) << result.err;
+    EXPECT_NE(result.err.find(bad.message), std::string::npos) << result.err;
+    EXPECT_TRUE(outputs().empty());
+    EXPECT_EQ(result.out, "");
+}
+
+const char* const ten_rows = "time,value\n1,3\n2,4\n3,3.5\n4,5\n5,4\n6,6\n7,5\n8,7\n9,6\n10,8\n";
+
+INSTANTIATE_TEST_SUITE_P(
+    cases, ews_bad_input,
+    ::testing::Values(
+        bad_input{"missing_file", nullptr, "", "in.csv: no such file"},
+        bad_input{"empty_file", "", "", "empty file"},
+        bad_input{"only_comments", "# nothing here\n\n", "", "empty file"},
+        bad_input{"header_only", "time,value\n", "", "no data rows"},
+        bad_input{"non_numeric", "time,value\n1,3\n2,4\n3,abc\n4,5\n", "", "line 4"},
+        bad_input{"missing_value", "time,value\n1,3\n2,\n3,4\n4,5\n", "", "line 3"},
+        bad_input{"na_value", "time,value\n1,3\n2,4\n3,NA\n4,5\n", "", "missing value"},
+        bad_input{"short_row", "time,value\n1,3\n2\n3,4\n", "", "line 3"},
+        bad_input{"time_not_increasing", "time,value\n1,3\n2,4\n2,5\n4,5\n", "", "line 4"},
+        bad_input{"time_decreasing", "time,value\n1,3\n3,4\n2,5\n4,5\n", "", "line 4"},
+        bad_input{"no_such_column", ten_rows, "--column abundance", "--column"},
+        bad_input{"no_such_time_column", ten_rows, "--time year", "--time"},
+        bad_input{"too_short_for_the_window", "time,value\n1,3\n2,4\n3,3.5\n4,5\n",
+                  "--window 0.5 --surrogates 5", "--window"},
+        bad_input{"window_too_long", ten_rows, "--window 10", "--window"},
+        bad_input{"window_not_whole", ten_rows, "--window 4.5", "--window"},
+        bad_input{"uneven_sampling", "time,value\n1,3\n2,4\n3,3.5\n5,5\n6,4\n7,6\n8,5\n9,7\n", "",
+                  "line 5: uneven sampling"},
+        bad_input{"bad_bandwidth", ten_rows, "--bandwidth -1", "--bandwidth"},
+        bad_input{"bad_indicator", ten_rows, "--indicators variance,entropy", "--indicators"},
+        bad_input{"bad_convention", ten_rows, "--convention matlab", "--convention"},
+        bad_input{"bad_detrend", ten_rows, "--detrend spline", "--detrend"},
+        bad_input{"lowess_span_too_small", ten_rows, "--detrend lowess --span 0.2", "--span"},
+        bad_input{"unterminated_quote", "time,value\n1,3\n2,\"4\n3,5\n", "", "line 3"}),
+    [](const ::testing::TestParamInfo<bad_input>& test) { return test.param.label; });
+
+TEST_F(ews, refuses_to_replace_an_existing_output) {
+    write("out.h5", "precious");
+    const auto result = vigil("ews '" + data_dir + "foldbif.csv' -o out.h5");
+    EXPECT_EQ(result.status, 2);
+    EXPECT_NE(result.err.find("--overwrite"), std::string::npos) << result.err;
+    EXPECT_EQ(read_text(path("out.h5")), "precious");
+}
+
+}  // namespace
+}  // namespace vigil

@@ -1,0 +1,221 @@
+#include "csv_series.hpp"
+
+#include "engine/error.hpp"
+
+#include <csv.h>
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+
+namespace vigil::cli {
+
+namespace {
+
+// libcsv (Debian libcsv-dev) does the field splitting and quoting; the other packaged C++
+// parser (libfccp-dev) fixes the column count at compile time, which arbitrary files do not
+// allow. libcsv is fed one physical line at a time so that every error can name its line. A quoted
+// field spanning lines is therefore refused, which costs nothing for numeric series.
+class line_splitter {
+public:
+    explicit line_splitter(char delimiter) : delimiter_(delimiter) {
+        if (csv_init(&parser_, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0) {
+            throw run_error("libcsv: could not initialise the parser");
+        }
+        csv_set_delim(&parser_, static_cast<unsigned char>(delimiter));
+        // Only spaces are trimmed around fields: a tab is a delimiter in tab-separated files.
+        csv_set_space_func(&parser_, [](unsigned char c) { return c == ' ' ? 1 : 0; });
+    }
+    line_splitter(const line_splitter&) = delete;
+    line_splitter& operator=(const line_splitter&) = delete;
+    ~line_splitter() { csv_free(&parser_); }
+
+    // The fields of one line, or nullopt with the parser's complaint in `error`.
+    std::optional<std::vector<std::string>> split(const std::string& line, std::string& error) {
+        fields_.clear();
+        const auto parsed = csv_parse(&parser_, line.data(), line.size(), on_field, on_row, this);
+        if (parsed != line.size() || csv_fini(&parser_, on_field, on_row, this) != 0) {
+            error = fmt::format(
+                "cannot split the line into fields (a quote that is not closed "
+                "on the same line, or a stray quote?); libcsv: {}",
+                csv_strerror(csv_error(&parser_)));
+            csv_free(&parser_);
+            csv_init(&parser_, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL);
+            csv_set_delim(&parser_, static_cast<unsigned char>(delimiter_));
+            csv_set_space_func(&parser_, [](unsigned char c) { return c == ' ' ? 1 : 0; });
+            return std::nullopt;
+        }
+        return fields_;
+    }
+
+private:
+    static void on_field(void* text, std::size_t length, void* self) {
+        auto* splitter = static_cast<line_splitter*>(self);
+        splitter->fields_.emplace_back(text ? static_cast<const char*>(text) : "", length);
+    }
+    static void on_row(int, void*) {}
+
+    csv_parser parser_{};
+    char delimiter_;
+    std::vector<std::string> fields_;
+};
+
+std::string trimmed(const std::string& text) {
+    const auto first = text.find_first_not_of(" \t\r");
+    if (first == std::string::npos) return "";
+    const auto last = text.find_last_not_of(" \t\r");
+    return text.substr(first, last - first + 1);
+}
+
+bool is_missing_marker(const std::string& cell) {
+    std::string lower;
+    for (const char c : cell)
+        lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return lower.empty() || lower == "na" || lower == "nan" || lower == "null" || lower == "none";
+}
+
+std::string column_list(const std::vector<std::string>& columns) {
+    return fmt::format("{}", fmt::join(columns, ", "));
+}
+
+std::size_t find_column(const std::vector<std::string>& columns, const std::string& name,
+                        const std::string& option, const std::string& path) {
+    const auto count = std::count(columns.begin(), columns.end(), name);
+    if (count == 0) {
+        throw input_error(fmt::format("{} \"{}\": {} has no such column (columns: {})", option,
+                                      name, path, column_list(columns)));
+    }
+    if (count > 1) {
+        throw input_error(
+            fmt::format("{} \"{}\": {} has {} columns of that name", option, name, path, count));
+    }
+    return static_cast<std::size_t>(std::find(columns.begin(), columns.end(), name) -
+                                    columns.begin());
+}
+
+double parse_cell(const std::string& cell, const std::string& path, std::size_t line,
+                  const std::string& column) {
+    const std::string text = trimmed(cell);
+    if (is_missing_marker(text)) {
+        throw input_error(fmt::format("{} line {}: column \"{}\" has a missing value{}", path, line,
+                                      column, text.empty() ? "" : " (" + text + ")"));
+    }
+    double value = 0;
+    const char* begin = text.data();
+    if (*begin == '+') ++begin;  // from_chars does not take a leading plus
+    const auto [end, status] = std::from_chars(begin, text.data() + text.size(), value);
+    if (status != std::errc() || end != text.data() + text.size()) {
+        throw input_error(fmt::format("{} line {}: column \"{}\": \"{}\" is not a number", path,
+                                      line, column, text));
+    }
+    if (!std::isfinite(value)) {
+        throw input_error(fmt::format("{} line {}: column \"{}\": \"{}\" is not a finite number",
+                                      path, line, column, text));
+    }
+    return value;
+}
+
+}  // namespace
+
+csv_series read_csv_series(const std::string& path, const std::string& time_column,
+                           const std::string& value_column) {
+    namespace fs = std::filesystem;
+    if (!fs::exists(path)) throw input_error(path + ": no such file");
+    if (fs::is_directory(path)) throw input_error(path + ": is a directory, not a CSV file");
+    std::ifstream in(path);
+    if (!in) throw input_error(path + ": cannot be opened for reading");
+
+    csv_series series;
+    series.path = path;
+    std::string line;
+    std::size_t line_number = 0;
+    std::optional<line_splitter> splitter;
+    std::size_t time_index = 0;
+    std::size_t value_index = 0;
+    bool has_time = false;
+    std::size_t previous_line = 0;
+
+    while (std::getline(in, line)) {
+        ++line_number;
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        const std::string content = trimmed(line);
+        if (content.empty() || content.front() == '#') continue;
+
+        if (!splitter) {  // the header
+            series.delimiter =
+                line.find(',') == std::string::npos && line.find('\t') != std::string::npos ? '\t'
+                                                                                            : ',';
+            splitter.emplace(series.delimiter);
+            std::string error;
+            const auto names = splitter->split(line, error);
+            if (!names) throw input_error(fmt::format("{} line {}: {}", path, line_number, error));
+            for (const auto& name : *names) series.columns.push_back(trimmed(name));
+
+            if (!time_column.empty()) {
+                time_index = find_column(series.columns, time_column, "--time", path);
+                has_time = true;
+            } else if (std::count(series.columns.begin(), series.columns.end(), "time") == 1) {
+                time_index = find_column(series.columns, "time", "--time", path);
+                has_time = true;
+            } else if (series.columns.size() >= 2) {
+                time_index = 0;
+                has_time = true;
+            }
+            if (!value_column.empty()) {
+                value_index = find_column(series.columns, value_column, "--column", path);
+            } else {
+                value_index = series.columns.size();
+                for (std::size_t c = 0; c < series.columns.size(); ++c) {
+                    if (!has_time || c != time_index) {
+                        value_index = c;
+                        break;
+                    }
+                }
+                if (value_index == series.columns.size()) {
+                    throw input_error(fmt::format("{}: no column besides the time column \"{}\"",
+                                                  path, series.columns[time_index]));
+                }
+            }
+            if (has_time && time_index == value_index) {
+                throw input_error(fmt::format("--time and --column both name \"{}\"",
+                                              series.columns[value_index]));
+            }
+            series.time_column = has_time ? series.columns[time_index] : "";
+            series.value_column = series.columns[value_index];
+            continue;
+        }
+
+        std::string error;
+        const auto fields = splitter->split(line, error);
+        if (!fields) throw input_error(fmt::format("{} line {}: {}", path, line_number, error));
+        if (fields->size() != series.columns.size()) {
+            throw input_error(fmt::format("{} line {}: {} fields, but the header has {}", path,
+                                          line_number, fields->size(), series.columns.size()));
+        }
+        const double value =
+            parse_cell((*fields)[value_index], path, line_number, series.value_column);
+        const double time =
+            has_time ? parse_cell((*fields)[time_index], path, line_number, series.time_column)
+                     : static_cast<double>(series.values.size() + 1);
+        if (!series.time.empty() && !(time > series.time.back())) {
+            throw input_error(fmt::format(
+                "{} line {}: time {} does not increase on {} (line {}); times must increase", path,
+                line_number, time, series.time.back(), previous_line));
+        }
+        series.time.push_back(time);
+        series.values.push_back(value);
+        series.lines.push_back(line_number);
+        previous_line = line_number;
+    }
+    if (in.bad()) throw input_error(path + ": read error");
+    if (!splitter) throw input_error(path + ": empty file (no header line)");
+    if (series.values.empty()) throw input_error(path + ": a header but no data rows");
+    return series;
+}
+
+}  // namespace vigil::cli

@@ -1,0 +1,32 @@
+#pragma once
+
+// One numeric time series read from a CSV file: a header line of column names, then one row
+// per sample; comma- or tab-separated (decided by the header line), fields may be quoted,
+// blank lines and lines starting with '#' are skipped. Every problem (no file, no rows, a
+// missing or non-numeric cell, a time that does not increase, an unknown column) is an
+// input_error whose message names the file and the line or the option. Reads only.
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+namespace vigil::cli {
+
+struct csv_series {
+    std::string path;
+    std::vector<std::string> columns;  // the header, in file order
+    std::string time_column;           // empty: the series has no time column (time = row 1..n)
+    std::string value_column;
+    char delimiter = ',';
+    std::vector<double> time;
+    std::vector<double> values;
+    std::vector<std::size_t> lines;  // file line (1-based) of each sample
+};
+
+// time_column: "" picks a column named "time" if there is one, else the first of two or more
+// columns; value_column: "" picks the first column that is not the time column. Named columns
+// must exist (the error names --time or --column and lists the header).
+csv_series read_csv_series(const std::string& path, const std::string& time_column,
+                           const std::string& value_column);
+
+}  // namespace vigil::cli

@@ -1,0 +1,648 @@
+#include "ews_command.hpp"
+
+#include "analysis/indicators.hpp"
+#include "analysis/surrogates.hpp"
+#include "csv_series.hpp"
+#include "engine/error.hpp"
+#include "engine/hdf5.hpp"
+#include "table.hpp"
+#include "vigil/plot_ews_script.hpp"
+#include "vigil/version.hpp"
+
+#include <fcntl.h>
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cmath>
+#include <csignal>
+#include <cstdint>
+#include <cstdlib>
+#include <ctime>
+#include <filesystem>
+#include <limits>
+#include <optional>
+#include <stdexcept>
+#include <vector>
+
+namespace vigil::cli {
+
+namespace fs = std::filesystem;
+namespace an = vigil::analysis;
+
+struct ews_arguments {
+    std::string series_path;
+    std::string time_column;
+    std::string value_column;
+    std::string detrend = "gaussian";
+    double bandwidth = 0.2;
+    double span = 0.2;
+    double window = 0.5;
+    std::size_t lag = 1;
+    std::vector<std::string> indicators;
+    std::size_t surrogates = 1000;
+    std::uint64_t seed = 1;
+    std::string convention = "ewstools";
+    std::string output_path;
+    std::string plot_path;
+    bool overwrite = false;
+    bool sensitivity = false;
+};
+
+namespace {
+
+// Random stream ids of `vigil ews` (one place, as for the models).
+enum ews_stream : std::uint64_t { ar1_surrogate_stream = 1, phase_surrogate_stream = 2 };
+
+constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+constexpr double even_step_tolerance = 1e-6;  // relative; CSV times carry ~1e-13 rounding
+constexpr std::size_t minimum_windows = 3;    // Kendall tau of fewer points says nothing
+
+std::string utc_now() {
+    return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", fmt::gmtime(std::time(nullptr)));
+}
+
+std::string number_text(double value) {
+    if (std::isnan(value)) return "-";
+    if (value != 0 && (std::fabs(value) < 1e-3 || std::fabs(value) >= 1e5)) {
+        return fmt::format("{:.3e}", value);
+    }
+    return fmt::format("{:.4g}", value);
+}
+
+std::string p_value_text(double p) {
+    return std::isnan(p) ? "-" : fmt::format("{:.4f}", p);
+}
+
+// ---- checks on the input, all before anything is computed or written --------------------
+
+void check_output_path(const std::string& path, const char* option, bool overwrite) {
+    if (path.empty()) return;
+    if (fs::exists(path) && !overwrite) {
+        throw input_error(
+            fmt::format("{} {}: exists; pass --overwrite to replace it", option, path));
+    }
+    const auto parent = fs::absolute(path).parent_path();
+    if (!fs::is_directory(parent)) {
+        throw input_error(
+            fmt::format("{} {}: the directory {} does not exist", option, path, parent.string()));
+    }
+}
+
+void check_even_sampling(const csv_series& series) {
+    const auto& t = series.time;
+    if (t.size() < 3) return;
+    std::vector<double> steps(t.size() - 1);
+    for (std::size_t i = 1; i < t.size(); ++i) steps[i - 1] = t[i] - t[i - 1];
+    auto sorted = steps;
+    std::nth_element(sorted.begin(),
+                     sorted.begin() + static_cast<std::ptrdiff_t>(sorted.size() / 2), sorted.end());
+    const double typical = sorted[sorted.size() / 2];
+    for (std::size_t i = 0; i < steps.size(); ++i) {
+        if (std::fabs(steps[i] - typical) > even_step_tolerance * typical) {
+            throw input_error(fmt::format(
+                "{} line {}: uneven sampling: the time step from line {} is {}, the median step "
+                "is {}. Autocorrelation-type indicators need evenly spaced times; interpolate "
+                "the series onto an even grid first (vigil does not do this silently)",
+                series.path, series.lines[i + 1], series.lines[i], steps[i], typical));
+        }
+    }
+}
+
+struct resolved_settings {
+    an::ews_options options;
+    std::vector<an::indicator> indicators;
+    std::string bandwidth_unit;
+    double kernel_sigma_points = nan;
+    std::size_t window_points = 0;
+};
+
+resolved_settings resolve_settings(const ews_arguments& arguments, const csv_series& series) {
+    resolved_settings settings;
+    auto& options = settings.options;
+    if (arguments.indicators.empty()) {
+        settings.indicators.assign(std::begin(an::all_indicators), std::end(an::all_indicators));
+    } else {
+        for (const auto& name : arguments.indicators) {
+            try {
+                settings.indicators.push_back(an::parse_indicator(name));
+            } catch (const std::invalid_argument& error) {
+                throw input_error(std::string("--indicators: ") + error.what());
+            }
+        }
+    }
+    options.detrending.method = an::parse_detrend_method(arguments.detrend);
+    options.detrending.convention = an::parse_convention(arguments.convention);
+    options.lag = arguments.lag;
+    const auto convention = options.detrending.convention;
+    const std::size_t n = series.values.size();
+    const double step =
+        n > 1 ? (series.time.back() - series.time.front()) / static_cast<double>(n - 1) : 1.0;
+
+    if (!(arguments.bandwidth > 0) || !std::isfinite(arguments.bandwidth)) {
+        throw input_error(
+            fmt::format("--bandwidth {}: must be > 0 (a fraction of the series up "
+                        "to 1, or time units above 1)",
+                        arguments.bandwidth));
+    }
+    if (arguments.bandwidth <= 1) {
+        options.detrending.bandwidth = an::series_length::fraction(arguments.bandwidth);
+        settings.bandwidth_unit = "of the series length";
+    } else {
+        options.detrending.bandwidth = an::series_length::time_units(arguments.bandwidth);
+        settings.bandwidth_unit = "time units";
+    }
+    if (options.detrending.method == an::detrend_method::gaussian) {
+        double points = arguments.bandwidth <= 1 ? arguments.bandwidth * static_cast<double>(n)
+                                                 : arguments.bandwidth / step;
+        if (convention == an::ews_convention::earlywarnings) points = std::nearbyint(points);
+        if (!(points > 0)) {
+            throw input_error(
+                fmt::format("--bandwidth {}: rounds to 0 points of the {}-point "
+                            "series (the r convention rounds to whole points)",
+                            arguments.bandwidth, n));
+        }
+        settings.kernel_sigma_points = an::gaussian_sigma_points(points, convention);
+    }
+
+    options.detrending.span = arguments.span;
+    if (options.detrending.method == an::detrend_method::lowess) {
+        const int degree = convention == an::ews_convention::ewstools ? 1 : 2;
+        const double covered = std::floor(arguments.span * static_cast<double>(n));
+        if (!(arguments.span > 0 && arguments.span <= 1) || covered < degree + 2) {
+            throw input_error(
+                fmt::format("--span {}: must be in (0, 1] and cover at least {} "
+                            "of the {} points for a local fit of degree {}",
+                            arguments.span, degree + 2, n, degree));
+        }
+    }
+
+    if (!(arguments.window > 0) || !std::isfinite(arguments.window) ||
+        (arguments.window > 1 && arguments.window != std::floor(arguments.window))) {
+        throw input_error(
+            fmt::format("--window {}: give a fraction of the series in (0, 1] or "
+                        "a whole number of points",
+                        arguments.window));
+    }
+    options.window = arguments.window <= 1 ? an::series_length::fraction(arguments.window)
+                                           : an::series_length::points(arguments.window);
+    if (arguments.lag < 1) throw input_error("--lag: must be >= 1");
+    settings.window_points = an::window_points(options.window, n, convention);
+    const std::size_t detrended =
+        options.detrending.method == an::detrend_method::first_difference ? n - 1 : n;
+    const std::size_t minimum = an::minimum_window_points(arguments.lag);
+    if (settings.window_points < minimum) {
+        throw input_error(fmt::format(
+            "--window {}: {} points of the {}-point series; the indicators need at least {} "
+            "points per window (lag {}), so the series is too short for this window",
+            arguments.window, settings.window_points, n, minimum, arguments.lag));
+    }
+    if (settings.window_points > detrended) {
+        throw input_error(
+            fmt::format("--window {}: {} points, longer than the {} detrended points of the series",
+                        arguments.window, settings.window_points, detrended));
+    }
+    if (settings.window_points + minimum_windows - 1 > detrended) {
+        throw input_error(fmt::format(
+            "--window {}: {} points leave {} rolling windows in the {} detrended points; "
+            "Kendall tau needs at least {} windows",
+            arguments.window, settings.window_points, detrended - settings.window_points + 1,
+            detrended, minimum_windows));
+    }
+
+    return settings;
+}
+
+// ---- Python for --plot ------------------------------------------------------------------
+
+std::string python_interpreter() {
+    const char* chosen = std::getenv("VIGIL_PYTHON");
+    return chosen && *chosen ? chosen : "/usr/bin/python3";
+}
+
+// Runs python with `arguments`, feeding `input` on stdin; returns the exit status (127 when it
+// could not be started). quiet sends its output to /dev/null.
+int run_python(const std::string& python, const std::vector<std::string>& arguments,
+               const std::string& input, bool quiet) {
+    int channel[2];
+    if (pipe(channel) != 0) throw run_error("--plot: cannot create a pipe to Python");
+    const pid_t child = fork();
+    if (child < 0) throw run_error("--plot: cannot start Python (fork failed)");
+    if (child == 0) {
+        dup2(channel[0], STDIN_FILENO);
+        close(channel[0]);
+        close(channel[1]);
+        if (quiet) {
+            const int null = open("/dev/null", O_WRONLY);
+            dup2(null, STDOUT_FILENO);
+            dup2(null, STDERR_FILENO);
+        }
+        std::vector<char*> argv;
+        argv.push_back(const_cast<char*>(python.c_str()));
+        for (const auto& argument : arguments) argv.push_back(const_cast<char*>(argument.c_str()));
+        argv.push_back(nullptr);
+        execv(python.c_str(), argv.data());
+        _exit(127);
+    }
+    close(channel[0]);
+    // Python may exit before reading everything: a write to the closed pipe must fail with
+    // EPIPE instead of killing vigil with SIGPIPE.
+    const auto previous = std::signal(SIGPIPE, SIG_IGN);
+    std::size_t written = 0;
+    while (written < input.size()) {
+        const auto count = write(channel[1], input.data() + written, input.size() - written);
+        if (count <= 0) break;
+        written += static_cast<std::size_t>(count);
+    }
+    close(channel[1]);
+    std::signal(SIGPIPE, previous);
+    int status = 0;
+    waitpid(child, &status, 0);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+}
+
+void check_python_for_plot(const std::string& python) {
+    if (run_python(python, {"-c", "import matplotlib, h5py"}, "", true) != 0) {
+        throw run_error(fmt::format(
+            "--plot: {} is missing or cannot import matplotlib and h5py (on Debian: apt install "
+            "python3-matplotlib python3-h5py; or set VIGIL_PYTHON). Nothing was written; "
+            "vigil ews runs without --plot",
+            python));
+    }
+}
+
+// ---- the analysis -----------------------------------------------------------------------
+
+struct sensitivity_grid {
+    std::vector<double> window_fractions;
+    std::vector<double> bandwidths;  // fractions (Gaussian bandwidth or LOWESS span); NaN: none
+    std::vector<std::vector<double>> taus;  // [indicator][window * bandwidths + bandwidth]
+};
+
+sensitivity_grid run_sensitivity(const csv_series& series, const an::ews_options& base) {
+    sensitivity_grid grid;
+    for (int w = 25; w <= 75; w += 5) grid.window_fractions.push_back(w / 100.0);
+    const auto method = base.detrending.method;
+    if (method == an::detrend_method::gaussian) {
+        for (int b = 5; b <= 50; b += 5) grid.bandwidths.push_back(b / 100.0);
+    } else if (method == an::detrend_method::lowess) {
+        for (int s = 10; s <= 50; s += 5) grid.bandwidths.push_back(s / 100.0);
+    } else {
+        grid.bandwidths.push_back(nan);
+    }
+    const std::size_t cells = grid.window_fractions.size() * grid.bandwidths.size();
+    grid.taus.assign(std::size(an::all_indicators), std::vector<double>(cells, nan));
+    for (std::size_t w = 0; w < grid.window_fractions.size(); ++w) {
+        for (std::size_t b = 0; b < grid.bandwidths.size(); ++b) {
+            an::ews_options options = base;
+            options.window = an::series_length::fraction(grid.window_fractions[w]);
+            if (method == an::detrend_method::gaussian) {
+                options.detrending.bandwidth = an::series_length::fraction(grid.bandwidths[b]);
+            } else if (method == an::detrend_method::lowess) {
+                options.detrending.span = grid.bandwidths[b];
+            }
+            try {
+                const auto result = an::early_warning(series.time, series.values, options);
+                for (std::size_t k = 0; k < std::size(an::all_indicators); ++k) {
+                    grid.taus[k][w * grid.bandwidths.size() + b] = result.tau[k];
+                }
+            } catch (const std::invalid_argument&) {
+                // A cell whose window or bandwidth does not fit this series stays NaN.
+            }
+        }
+    }
+    return grid;
+}
+
+struct ews_outcome {
+    an::ews_result result;
+    std::vector<an::surrogate_result> surrogates;  // AR(1), phase; empty without surrogates
+    std::optional<sensitivity_grid> sensitivity;
+};
+
+std::size_t slot(an::indicator which) {
+    return static_cast<std::size_t>(which);
+}
+
+// ---- output -----------------------------------------------------------------------------
+
+void print_report(const ews_arguments& arguments, const csv_series& series,
+                  const resolved_settings& settings, const ews_outcome& outcome) {
+    const auto& options = settings.options;
+    const auto& result = outcome.result;
+    const std::size_t n = series.values.size();
+    const std::size_t windows = result.series.residuals.size() - result.rolling.window + 1;
+    fmt::print("{}: column \"{}\" against {} ({} points, {} to {})\n", series.path,
+               series.value_column,
+               series.time_column.empty() ? "row number" : "\"" + series.time_column + "\"", n,
+               number_text(series.time.front()), number_text(series.time.back()));
+    std::string detrending = an::to_string(options.detrending.method);
+    if (options.detrending.method == an::detrend_method::gaussian) {
+        detrending += fmt::format(" (bandwidth {} {}, kernel sigma {} points)",
+                                  number_text(arguments.bandwidth), settings.bandwidth_unit,
+                                  number_text(settings.kernel_sigma_points));
+    } else if (options.detrending.method == an::detrend_method::lowess) {
+        detrending += fmt::format(" (span {})", number_text(arguments.span));
+    }
+    fmt::print("detrending {}; window {} points ({} windows); lag {}; {} convention\n", detrending,
+               result.rolling.window, windows, result.rolling.lag,
+               an::to_string(options.detrending.convention));
+    if (!outcome.surrogates.empty()) {
+        const auto fit = an::fit_ar1(result.series.residuals);
+        fmt::print(
+            "surrogates: {} AR(1) (residuals fitted with phi = {:.3f}) and {} "
+            "phase-randomised, seed {}\n",
+            arguments.surrogates, fit.phi, arguments.surrogates, arguments.seed);
+    }
+    fmt::print("\n");
+
+    text_table table;
+    table.header = {"indicator", "tau", "p_ar1", "p_phase", "first", "last"};
+    for (const auto which : settings.indicators) {
+        const auto& values = result.rolling[which];
+        double first = nan;
+        for (const double v : values) {
+            if (!std::isnan(v)) {
+                first = v;
+                break;
+            }
+        }
+        const double last = values.back();
+        const double p_ar1 =
+            outcome.surrogates.empty() ? nan : outcome.surrogates[0].p_values[slot(which)];
+        const double p_phase =
+            outcome.surrogates.empty() ? nan : outcome.surrogates[1].p_values[slot(which)];
+        table.rows.push_back({an::to_string(which), fmt::format("{:+.3f}", result.tau_of(which)),
+                              p_value_text(p_ar1), p_value_text(p_phase), number_text(first),
+                              number_text(last)});
+    }
+    fmt::print("{}", table.render());
+    fmt::print(
+        "tau: Kendall tau-b of the indicator against time; p: one-sided surrogate p-value "
+        "(rising trend; falling for return_rate), (1 + #surrogates as extreme) / (1 + N)\n");
+
+    if (outcome.sensitivity) {
+        const auto& grid = *outcome.sensitivity;
+        const bool has_bandwidth = !std::isnan(grid.bandwidths.front());
+        fmt::print(
+            "\nsensitivity: tau over windows {}..{}{}\n",
+            number_text(grid.window_fractions.front()), number_text(grid.window_fractions.back()),
+            has_bandwidth
+                ? fmt::format(
+                      " x {} {}..{}",
+                      options.detrending.method == an::detrend_method::lowess ? "spans"
+                                                                              : "bandwidths",
+                      number_text(grid.bandwidths.front()), number_text(grid.bandwidths.back()))
+                : std::string());
+        text_table summary;
+        summary.header = {"indicator", "min", "median", "max", "positive", "cells"};
+        for (const auto which : settings.indicators) {
+            std::vector<double> taus;
+            for (const double tau : grid.taus[slot(which)]) {
+                if (!std::isnan(tau)) taus.push_back(tau);
+            }
+            if (taus.empty()) {
+                summary.rows.push_back({an::to_string(which), "-", "-", "-", "-", "0"});
+                continue;
+            }
+            std::sort(taus.begin(), taus.end());
+            const auto positive =
+                std::count_if(taus.begin(), taus.end(), [](double tau) { return tau > 0; });
+            const double median = taus.size() % 2 == 1
+                                      ? taus[taus.size() / 2]
+                                      : 0.5 * (taus[taus.size() / 2 - 1] + taus[taus.size() / 2]);
+            summary.rows.push_back({an::to_string(which), fmt::format("{:+.3f}", taus.front()),
+                                    fmt::format("{:+.3f}", median),
+                                    fmt::format("{:+.3f}", taus.back()),
+                                    fmt::format("{:.0f}%", 100.0 * static_cast<double>(positive) /
+                                                               static_cast<double>(taus.size())),
+                                    fmt::format("{}", taus.size())});
+        }
+        fmt::print("{}", summary.render());
+    }
+}
+
+void write_result_file(const std::string& path, const ews_arguments& arguments,
+                       const std::string& command_line, const csv_series& series,
+                       const resolved_settings& settings, const ews_outcome& outcome) {
+    const auto& result = outcome.result;
+    const auto file = h5::create_file(path);
+    h5::write_attribute(file, "format", std::string("vigil-ews"));
+    h5::write_attribute(file, "format_version", std::int64_t{1});
+    h5::write_attribute(file, "vigil_version", std::string(vigil_version));
+    h5::write_attribute(file, "git_commit", std::string(vigil_git_commit));
+    h5::write_attribute(file, "created_utc", utc_now());
+    h5::write_attribute(file, "command_line", command_line);
+    h5::write_attribute(file, "input_file", series.path);
+    h5::write_attribute(file, "time_column", series.time_column);
+    h5::write_attribute(file, "value_column", series.value_column);
+    h5::write_attribute(file, "convention", an::to_string(settings.options.detrending.convention));
+    h5::write_attribute(file, "detrending", an::to_string(settings.options.detrending.method));
+    h5::write_attribute(file, "bandwidth", arguments.bandwidth);
+    h5::write_attribute(file, "bandwidth_unit", settings.bandwidth_unit);
+    h5::write_attribute(file, "kernel_sigma_points", settings.kernel_sigma_points);
+    h5::write_attribute(file, "span", arguments.span);
+    h5::write_attribute(file, "window_points", static_cast<std::int64_t>(result.rolling.window));
+    h5::write_attribute(file, "lag", static_cast<std::int64_t>(result.rolling.lag));
+    h5::write_attribute(file, "seed", static_cast<std::int64_t>(arguments.seed));
+    h5::write_attribute(file, "surrogates", static_cast<std::int64_t>(arguments.surrogates));
+
+    const auto series_group = h5::create_group(file, "series");
+    h5::write_vector(series_group, "time", series.time);
+    h5::write_vector(series_group, "value", series.values);
+    h5::write_vector(series_group, "residual_time", result.series.time);
+    h5::write_vector(series_group, "state", result.series.state);
+    h5::write_vector(series_group, "trend", result.series.trend);
+    h5::write_vector(series_group, "residuals", result.series.residuals);
+
+    const auto indicators_group = h5::create_group(file, "indicators");
+    std::vector<std::string> names;
+    std::vector<double> taus, p_ar1, p_phase, directions;
+    for (const auto which : settings.indicators) {
+        names.push_back(an::to_string(which));
+        h5::write_vector(indicators_group, names.back(), result.rolling[which]);
+        taus.push_back(result.tau_of(which));
+        p_ar1.push_back(outcome.surrogates.empty() ? nan
+                                                   : outcome.surrogates[0].p_values[slot(which)]);
+        p_phase.push_back(outcome.surrogates.empty() ? nan
+                                                     : outcome.surrogates[1].p_values[slot(which)]);
+        directions.push_back(an::expected_direction(which));
+    }
+    const auto tests = h5::create_group(file, "tests");
+    h5::write_strings(tests, "indicator", names);
+    h5::write_vector(tests, "tau", taus);
+    h5::write_vector(tests, "p_ar1", p_ar1);
+    h5::write_vector(tests, "p_phase", p_phase);
+    h5::write_vector(tests, "direction", directions);
+
+    if (!outcome.surrogates.empty()) {
+        const auto group = h5::create_group(file, "surrogates");
+        for (const auto& kind : outcome.surrogates) {
+            const auto matrix =
+                h5::create_matrix(group, an::to_string(kind.kind) + "_tau",
+                                  settings.indicators.size(), arguments.surrogates, 4096);
+            for (std::size_t row = 0; row < settings.indicators.size(); ++row) {
+                const auto& values = kind.taus[slot(settings.indicators[row])];
+                h5::write_row_segment(matrix, row, 0, values.data(), values.size());
+            }
+        }
+    }
+    if (outcome.sensitivity) {
+        const auto& grid = *outcome.sensitivity;
+        const auto group = h5::create_group(file, "sensitivity");
+        h5::write_vector(group, "window_fraction", grid.window_fractions);
+        h5::write_vector(group, "bandwidth", grid.bandwidths);
+        for (const auto which : settings.indicators) {
+            const auto matrix =
+                h5::create_matrix(group, an::to_string(which), grid.window_fractions.size(),
+                                  grid.bandwidths.size(), grid.bandwidths.size());
+            const auto& taus_of = grid.taus[slot(which)];
+            for (std::size_t w = 0; w < grid.window_fractions.size(); ++w) {
+                h5::write_row_segment(matrix, w, 0, taus_of.data() + w * grid.bandwidths.size(),
+                                      grid.bandwidths.size());
+            }
+        }
+    }
+    h5::flush(file);
+}
+
+// Removes a file on scope exit unless released: partial outputs never outlive an error.
+class scratch_file {
+public:
+    explicit scratch_file(std::string path) : path_(std::move(path)) {}
+    scratch_file(const scratch_file&) = delete;
+    scratch_file& operator=(const scratch_file&) = delete;
+    ~scratch_file() {
+        std::error_code ignored;
+        if (!path_.empty()) fs::remove(path_, ignored);
+    }
+    const std::string& path() const { return path_; }
+    void keep_as(const std::string& final_path) {
+        fs::rename(path_, final_path);
+        path_.clear();
+    }
+
+private:
+    std::string path_;
+};
+
+}  // namespace
+
+ews_command::ews_command(CLI::App& app) : arguments_(std::make_unique<ews_arguments>()) {
+    auto& a = *arguments_;
+    subcommand_ = app.add_subcommand(
+        "ews", "early-warning indicators of a measured series (CSV) with surrogate p-values");
+    subcommand_->add_option("series", a.series_path, "CSV file: a header, then one row per sample")
+        ->required();
+    subcommand_->add_option("--time", a.time_column,
+                            "time column (default: \"time\", else the first of 2+ columns)");
+    subcommand_->add_option("--column", a.value_column,
+                            "value column (default: the first that is not the time)");
+    subcommand_->add_option("--detrend", a.detrend, "gaussian, lowess, linear, none, first-diff")
+        ->capture_default_str()
+        ->check(CLI::IsMember({"gaussian", "lowess", "linear", "none", "first-diff"}));
+    subcommand_
+        ->add_option("--bandwidth", a.bandwidth,
+                     "Gaussian bandwidth: <= 1 a fraction of the series, > 1 time units")
+        ->capture_default_str();
+    subcommand_->add_option("--span", a.span, "LOWESS span, a fraction of the series")
+        ->capture_default_str();
+    subcommand_
+        ->add_option("--window", a.window,
+                     "rolling window: <= 1 a fraction of the series, > 1 points")
+        ->capture_default_str();
+    subcommand_->add_option("--lag", a.lag, "lag of the autocorrelation indicator")
+        ->capture_default_str();
+    subcommand_
+        ->add_option("--indicators", a.indicators,
+                     "comma-separated: variance,sd,cv,autocorrelation,ar1,skewness,kurtosis,"
+                     "return_rate,density_ratio (default: all)")
+        ->delimiter(',');
+    subcommand_
+        ->add_option("--surrogates", a.surrogates,
+                     "surrogates of each kind (AR(1), phase) for p-values; 0: none")
+        ->capture_default_str();
+    subcommand_->add_option("--seed", a.seed, "seed of the surrogate streams")
+        ->capture_default_str();
+    subcommand_->add_option("--convention", a.convention, "ewstools (default) or r")
+        ->capture_default_str()
+        ->check(CLI::IsMember({"ewstools", "r"}));
+    subcommand_->add_option("-o,--output", a.output_path, "HDF5 result file");
+    subcommand_->add_option("--plot", a.plot_path,
+                            "PNG figure (runs /usr/bin/python3 with matplotlib and h5py)");
+    subcommand_->add_flag("--overwrite", a.overwrite, "replace existing output files");
+    subcommand_->add_flag("--sensitivity", a.sensitivity,
+                          "tau over a grid of windows and bandwidths (earlywarnings' "
+                          "sensitivity analysis)");
+}
+
+ews_command::~ews_command() = default;
+
+int ews_command::run(const std::string& command_line) const {
+    const auto& arguments = *arguments_;
+    check_output_path(arguments.output_path, "-o", arguments.overwrite);
+    check_output_path(arguments.plot_path, "--plot", arguments.overwrite);
+    if (!arguments.output_path.empty() && arguments.output_path == arguments.plot_path) {
+        throw input_error("-o and --plot name the same file");
+    }
+
+    const csv_series series =
+        read_csv_series(arguments.series_path, arguments.time_column, arguments.value_column);
+    if (!series.time_column.empty()) check_even_sampling(series);
+    const resolved_settings settings = resolve_settings(arguments, series);
+
+    const std::string python = python_interpreter();
+    if (!arguments.plot_path.empty()) check_python_for_plot(python);
+
+    ews_outcome outcome;
+    try {
+        outcome.result = an::early_warning(series.time, series.values, settings.options);
+        if (arguments.surrogates > 0) {
+            const auto convention = settings.options.detrending.convention;
+            outcome.surrogates.push_back(
+                an::surrogate_test(outcome.result, convention, an::surrogate_kind::ar1,
+                                   arguments.surrogates, {arguments.seed, ar1_surrogate_stream}));
+            outcome.surrogates.push_back(
+                an::surrogate_test(outcome.result, convention, an::surrogate_kind::phase,
+                                   arguments.surrogates, {arguments.seed, phase_surrogate_stream}));
+        }
+        if (arguments.sensitivity) outcome.sensitivity = run_sensitivity(series, settings.options);
+    } catch (const std::invalid_argument& error) {
+        throw input_error(fmt::format("{}: {}", series.path, error.what()));
+    }
+
+    print_report(arguments, series, settings, outcome);
+    std::fflush(stdout);
+
+    if (arguments.output_path.empty() && arguments.plot_path.empty()) return 0;
+    const std::string result_path =
+        !arguments.output_path.empty()
+            ? arguments.output_path + ".partial"
+            : (fs::temp_directory_path() / fmt::format("vigil-ews-{}.h5", getpid())).string();
+    std::error_code ignored;
+    fs::remove(result_path, ignored);
+    scratch_file result_file(result_path);
+    write_result_file(result_path, arguments, command_line, series, settings, outcome);
+
+    if (!arguments.plot_path.empty()) {
+        scratch_file figure(arguments.plot_path + ".partial");
+        fs::remove(figure.path(), ignored);
+        const int status =
+            run_python(python, {"-", result_path, figure.path()}, plot_ews_script, false);
+        if (status != 0 || !fs::exists(figure.path())) {
+            throw run_error(fmt::format("--plot {}: the plotting script failed (exit {})",
+                                        arguments.plot_path, status));
+        }
+        figure.keep_as(arguments.plot_path);
+        fmt::print(stderr, "vigil: wrote {}\n", arguments.plot_path);
+    }
+    if (!arguments.output_path.empty()) {
+        result_file.keep_as(arguments.output_path);
+        fmt::print(stderr, "vigil: wrote {}\n", arguments.output_path);
+    }
+    return 0;
+}
+
+}  // namespace vigil::cli
