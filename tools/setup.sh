@@ -25,5 +25,8 @@ echo "vigil setup: installing ${missing[*]}" >&2
 as_root=()
 [[ $(id -u) -eq 0 ]] || as_root=(sudo)
 export DEBIAN_FRONTEND=noninteractive
-"${as_root[@]}" apt-get update -qq >/dev/null
-"${as_root[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+# Waits for another apt process's lock instead of failing; errors still reach stderr.
+apt_options=(-o DPkg::Lock::Timeout=600 -qq)
+"${as_root[@]}" apt-get "${apt_options[@]}" update >/dev/null
+"${as_root[@]}" apt-get "${apt_options[@]}" install -y --no-install-recommends "${missing[@]}" \
+    >/dev/null
