@@ -18,15 +18,15 @@ namespace vigil::opposing_signals {
 enum class point_group : std::uint8_t { group_a, group_b, rest };
 
 struct data_configuration {
-    std::size_t samples = 1000;         // n
-    std::size_t signal_dims = 10;       // k
-    double spectrum_decay = 0.6;        // rho: Var(x_s[j]) = rho^j
-    double fraction_group_a = 0.03;     // p_A
-    double fraction_group_b = 0.02;     // p_B
-    double outlier_magnitude = 25;      // alpha
-    double outlier_target_offset = 5;   // gamma
-    double signal_norm = 3;             // ||beta||
-    double label_noise = 0;             // standard deviation of Gaussian noise added to y
+    std::size_t samples = 1000;        // n
+    std::size_t signal_dims = 10;      // k
+    double spectrum_decay = 0.6;       // rho: Var(x_s[j]) = rho^j
+    double fraction_group_a = 0.03;    // p_A
+    double fraction_group_b = 0.02;    // p_B
+    double outlier_magnitude = 25;     // alpha
+    double outlier_target_offset = 5;  // gamma
+    double signal_norm = 3;            // ||beta||
+    double label_noise = 0;            // standard deviation of Gaussian noise added to y
 
     // Group sizes: round(p n) each, group A first (indices [0, n_A)), then group B.
     std::size_t group_a_count() const;
@@ -36,9 +36,9 @@ struct data_configuration {
 };
 
 struct data_set {
-    Eigen::MatrixXd inputs;          // n x (1 + k); column 0 is x_0
-    Eigen::VectorXd targets;         // n
-    Eigen::VectorXd signal;          // beta, length k
+    Eigen::MatrixXd inputs;           // n x (1 + k); column 0 is x_0
+    Eigen::VectorXd targets;          // n
+    Eigen::VectorXd signal;           // beta, length k
     std::vector<point_group> groups;  // one per point
     std::size_t group_a_count = 0;
     std::size_t group_b_count = 0;

@@ -41,7 +41,7 @@ constexpr const char* record_every = "record_every";
 constexpr const char* long_run_fraction = "long_run_fraction";
 constexpr const char* sharpness_tolerance = "sharpness_tolerance";
 constexpr const char* sharpness_max_iterations = "sharpness_max_iterations";
-constexpr const char* discovered_points_per_side = "discovered_points_per_side";
+constexpr const char* discovered_points = "discovered_points";
 }  // namespace key
 
 // One row of the parameter table.
@@ -66,8 +66,7 @@ constexpr bool open = false;
 // inclusiveness, description. Defaults are specs/opposing-signals.md's.
 std::vector<row> parameter_rows() {
     return {
-        {key::samples, integer, "1", 1000.0, 2, 1e6, closed, closed,
-         "number n of training points"},
+        {key::samples, integer, "1", 1000.0, 2, 1e6, closed, closed, "number n of training points"},
         {key::signal_dims, integer, "1", 10.0, 1, 1000, closed, closed,
          "dimension k of the signal coordinates x_s"},
         {key::spectrum_decay, real, "1", 0.6, 0, 1, open, closed,
@@ -90,8 +89,7 @@ std::vector<row> parameter_rows() {
          "sigma_0: initial weights are N(0, sigma_0^2 / fan_in)"},
         {key::learning_rate, real, "1", 0.05, 0, 1e3, open, closed,
          "eta: step size of every optimizer; gradient descent is stable below sharpness 2/eta"},
-        {key::steps, integer, "steps", 3000.0, 1, 1e8, closed, closed,
-         "number of optimizer steps"},
+        {key::steps, integer, "steps", 3000.0, 1, 1e8, closed, closed, "number of optimizer steps"},
         {key::optimizer, parameter_kind::choice, "", std::string("gd"), 0, 0, closed, closed,
          "gd: full-batch gradient descent; sgd: minibatch SGD; momentum: heavy ball; adam; "
          "clipped_gd: gradient descent with global norm clipping; split_adam: Adam on A[:,0] "
@@ -112,9 +110,9 @@ std::vector<row> parameter_rows() {
          "Lanczos stops when its residual bound is below this fraction of the eigenvalue"},
         {key::sharpness_max_iterations, integer, "1", 100.0, 2, 10000, closed, closed,
          "most Hessian-vector products per sharpness computation"},
-        {key::discovered_points_per_side, integer, "1", 25.0, 1, 1e6, closed, closed,
-         "group discovery takes this many points with the largest loss rise and as many with the "
-         "largest fall"},
+        {key::discovered_points, integer, "1", 50.0, 1, 1e6, closed, closed,
+         "group discovery takes this many points whose loss changes most (up or down) at the "
+         "largest loss increase"},
     };
 }
 
@@ -210,7 +208,7 @@ point_configuration read_configuration(const parameter_set& values) {
     training.sharpness_tolerance = values.real(key::sharpness_tolerance);
     training.sharpness_max_iterations =
         static_cast<int>(values.integer(key::sharpness_max_iterations));
-    training.discovered_per_side = count(values, key::discovered_points_per_side);
+    training.discovered_points = count(values, key::discovered_points);
 
     configuration.summary.learning_rate = training.optimizer.learning_rate;
     configuration.summary.long_run_fraction = values.real(key::long_run_fraction);
@@ -261,29 +259,28 @@ void opposing_signals_model::check(const parameter_set& values) const {
     const data_configuration& data = configuration.data;
     const std::size_t outliers = data.group_a_count() + data.group_b_count();
     if (outliers == 0) {
-        throw input_error(fmt::format(
-            "{} = {} and {} = {} give no outlier among {} = {} points: round(p_A n) + "
-            "round(p_B n) must be at least 1",
-            key::fraction_group_a, data.fraction_group_a, key::fraction_group_b,
-            data.fraction_group_b, key::samples, data.samples));
+        throw input_error(
+            fmt::format("{} = {} and {} = {} give no outlier among {} = {} points: round(p_A n) + "
+                        "round(p_B n) must be at least 1",
+                        key::fraction_group_a, data.fraction_group_a, key::fraction_group_b,
+                        data.fraction_group_b, key::samples, data.samples));
     }
     if (outliers > data.samples) {
-        throw input_error(fmt::format("{} + {} = {} exceeds 1: the groups would need {} of the {} "
-                                      "= {} points",
-                                      key::fraction_group_a, key::fraction_group_b,
-                                      data.fraction_group_a + data.fraction_group_b, outliers,
-                                      key::samples, data.samples));
+        throw input_error(fmt::format(
+            "{} + {} = {} exceeds 1: the groups would need {} of the {} "
+            "= {} points",
+            key::fraction_group_a, key::fraction_group_b,
+            data.fraction_group_a + data.fraction_group_b, outliers, key::samples, data.samples));
     }
     if (configuration.training.batch_size > data.samples) {
         throw input_error(fmt::format("{} = {} exceeds {} = {}", key::batch_size,
                                       configuration.training.batch_size, key::samples,
                                       data.samples));
     }
-    if (2 * configuration.training.discovered_per_side > data.samples) {
-        throw input_error(fmt::format("{} = {}: allowed at most {} / 2 = {}",
-                                      key::discovered_points_per_side,
-                                      configuration.training.discovered_per_side, key::samples,
-                                      data.samples / 2));
+    if (configuration.training.discovered_points > data.samples) {
+        throw input_error(fmt::format("{} = {} exceeds {} = {}", key::discovered_points,
+                                      configuration.training.discovered_points, key::samples,
+                                      data.samples));
     }
 }
 

@@ -45,7 +45,8 @@ void optimizer::step(Eigen::VectorXd& theta, const Eigen::VectorXd& gradient) {
             theta -= rate * gradient;
             return;
         case optimizer_kind::heavy_ball:
-            if (velocity_.size() != gradient.size()) velocity_ = Eigen::VectorXd::Zero(theta.size());
+            if (velocity_.size() != gradient.size())
+                velocity_ = Eigen::VectorXd::Zero(theta.size());
             velocity_ = settings_.momentum * velocity_ + gradient;
             theta -= rate * velocity_;
             return;

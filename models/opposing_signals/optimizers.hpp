@@ -12,10 +12,10 @@
 namespace vigil::opposing_signals {
 
 enum class optimizer_kind {
-    gradient_descent,  // theta -= lr g
-    minibatch_sgd,     // the same with minibatch gradients (the caller draws the batches)
-    heavy_ball,        // v = mu v + g, theta -= lr v
-    adam,              // Kingma & Ba, bias-corrected moments
+    gradient_descent,          // theta -= lr g
+    minibatch_sgd,             // the same with minibatch gradients (the caller draws the batches)
+    heavy_ball,                // v = mu v + g, theta -= lr v
+    adam,                      // Kingma & Ba, bias-corrected moments
     clipped_gradient_descent,  // theta -= lr g min(1, c / ||g||)
     split_adam,  // Adam on the first `adam_coordinates` entries (A[:, 0]), plain GD elsewhere
 };

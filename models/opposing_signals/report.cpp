@@ -17,8 +17,7 @@ constexpr double not_a_number = std::numeric_limits<double>::quiet_NaN();
 std::span<const double> result_column(const point_results& results, const std::string& name) {
     const auto found = results.find(name);
     if (found == results.end()) {
-        throw std::invalid_argument("opposing_signals analysis: no result column \"" + name +
-                                    "\"");
+        throw std::invalid_argument("opposing_signals analysis: no result column \"" + name + "\"");
     }
     return found->second;
 }
@@ -43,8 +42,9 @@ double standard_deviation(const std::vector<double>& sample) {
 
 report_column value_column(std::string name, std::string description, double value,
                            bool headline = false, std::string unit = "1") {
-    return report_column{std::move(name), std::move(unit), std::move(description), value, value,
-                         value,           false,           headline};
+    return report_column{std::move(name), std::move(unit), std::move(description),
+                         value,           value,           value,
+                         false,           headline};
 }
 
 class column_builder {
@@ -53,8 +53,8 @@ public:
         : results_(results), options_(options) {
         std::ostringstream level;
         level << 100 * options.confidence_level;
-        interval_text_ = ", mean over replicates with a finite value, Student t " + level.str() +
-                         "% interval";
+        interval_text_ =
+            ", mean over replicates with a finite value, Student t " + level.str() + "% interval";
     }
 
     // NAME: the mean of a result field with its interval; NAME_sd: its spread across seeds.
@@ -69,15 +69,15 @@ public:
         }
         columns.push_back(report_column{name, unit, description + interval_text_, estimate.value,
                                         estimate.lower, estimate.upper, true, headline});
-        columns.push_back(value_column(name + "_sd", "standard deviation across replicates of " +
-                                                         name,
+        columns.push_back(value_column(name + "_sd",
+                                       "standard deviation across replicates of " + name,
                                        standard_deviation(sample), false, unit));
     }
 
     // The fraction of replicates for which `holds` is true, with its Wilson interval.
     template <typename predicate>
-    void fraction(const std::string& name, const std::string& field,
-                  const std::string& description, predicate holds, bool headline = false) {
+    void fraction(const std::string& name, const std::string& field, const std::string& description,
+                  predicate holds, bool headline = false) {
         const auto values = result_column(results_, field);
         std::uint64_t successes = 0;
         for (const double value : values) successes += holds(value) ? 1 : 0;
@@ -171,8 +171,8 @@ std::vector<report_column> analyze_point(const point_configuration& configuratio
 
     build.mean_and_spread("spike_height", "spike_height",
                           "largest rise of the loss above its running minimum", true);
-    build.mean_and_spread("spike_step", "spike_step", "step of the largest rise (replicates with one)",
-                          true, "steps");
+    build.mean_and_spread("spike_step", "spike_step",
+                          "step of the largest rise (replicates with one)", true, "steps");
     build.mean_and_spread("spike_ratio", "spike_ratio",
                           "largest ratio of the loss to its running minimum");
     build.mean_and_spread("max_sharpness", "max_sharpness", "largest recorded sharpness");

@@ -100,8 +100,7 @@ const std::vector<summary_field>& summary_fields() {
           "mean effective outlier weight w_0 = b^T A[:,0] over the long-run window (the balance "
           "point)"},
          &S::long_run_outlier_weight},
-        {{"long_run_loss", "1", "mean training loss over the long-run window"},
-         &S::long_run_loss},
+        {{"long_run_loss", "1", "mean training loss over the long-run window"}, &S::long_run_loss},
         {{"long_run_eigenvector_outlier_share", "1",
           "mean share of the top Hessian eigenvector's squared norm on A[:,0], long-run window"},
          &S::long_run_eigenvector_outlier_share},
@@ -120,23 +119,23 @@ const std::vector<summary_field>& summary_fields() {
           "first recorded step with sharpness >= 2 / learning_rate (NaN: never)"},
          &S::edge_of_stability_step},
         {{"spike_height", "1",
-          "largest rise of the training loss above its running minimum (0: never rises)"},
+          "largest rise of the training loss above its running minimum (0: never rises; NaN: "
+          "diverged)"},
          &S::spike_height},
         {{"spike_step", "steps", "step of that largest rise (NaN: no rise)"}, &S::spike_step},
-        {{"spike_ratio", "1", "largest ratio of the loss to its running minimum"},
-         &S::spike_ratio},
+        {{"spike_ratio", "1", "largest ratio of the loss to its running minimum"}, &S::spike_ratio},
         {{"discovery_step", "steps",
           "step of the largest total-loss increase, where the groups are looked for"},
          &S::discovery_step},
         {{"discovery_precision", "1",
-          "share of the discovered points (largest per-point loss rises and falls) that are "
+          "share of the discovered points (largest per-point loss changes, up or down) that are "
           "outliers of group A or B"},
          &S::discovery_precision},
         {{"discovery_recall", "1", "share of the outliers of groups A and B that were discovered"},
          &S::discovery_recall},
         {{"discovery_opposition", "1",
-          "share of the discovered outliers on the side (rise or fall) that pairs one group with "
-          "rises and the other with falls (1: the groups move in opposite directions)"},
+          "share of the discovered outliers that fit one group rising while the other falls (1: "
+          "the groups move in opposite directions, about 0.5 to 0.6: together)"},
          &S::discovery_opposition},
         {{"least_squares_weight_norm", "1",
           "||w*|| of the exact least-squares fit of this data set (gradient flow's limit of "
@@ -178,6 +177,10 @@ run_summary summarize(const training_history& history, const data_set& data,
     summarize_spike(history.loss, summary);
 
     if (history.diverged) {
+        summary.max_sharpness = not_a_number;
+        summary.spike_height = not_a_number;
+        summary.spike_step = not_a_number;
+        summary.spike_ratio = not_a_number;
         for (const auto& field : summary_fields()) {
             const std::string& name = field.field.name;
             if (name.starts_with("long_run") || name.starts_with("outlier_weight") ||

@@ -49,8 +49,8 @@ struct summary_field {
 const std::vector<summary_field>& summary_fields();
 
 struct summary_settings {
-    double learning_rate = 0.05;      // sets the edge of stability 2 / learning_rate
-    double long_run_fraction = 0.2;   // the window: the last fraction of the steps
+    double learning_rate = 0.05;     // sets the edge of stability 2 / learning_rate
+    double long_run_fraction = 0.2;  // the window: the last fraction of the steps
 };
 
 run_summary summarize(const training_history& history, const data_set& data,

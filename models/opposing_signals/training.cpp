@@ -19,7 +19,7 @@ constexpr double not_a_number = std::numeric_limits<double>::quiet_NaN();
 double group_mean(const Eigen::VectorXd& point_losses, std::size_t first, std::size_t count) {
     if (count == 0) return not_a_number;
     return point_losses.segment(static_cast<Eigen::Index>(first), static_cast<Eigen::Index>(count))
-               .mean();
+        .mean();
 }
 
 // Draws `batch` distinct points with a partial Fisher-Yates shuffle of `order`.
@@ -36,43 +36,38 @@ struct discovery_outcome {
     double opposition = not_a_number;
 };
 
-// The `per_side` points with the largest loss increase and the `per_side` with the largest
-// decrease, scored against the true groups.
+// The `count` points whose loss changed most (up or down), scored against the true groups.
 discovery_outcome discover_groups(const Eigen::VectorXd& loss_change, const data_set& data,
-                                  std::size_t per_side) {
+                                  std::size_t count) {
     const std::size_t n = static_cast<std::size_t>(loss_change.size());
-    const std::size_t side = std::min(per_side, n / 2);
+    const std::size_t taken = std::min(count, n);
     std::vector<std::size_t> order(n);
     std::iota(order.begin(), order.end(), std::size_t{0});
     // Ties broken by index, so the choice is deterministic.
     std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-        return loss_change(static_cast<Eigen::Index>(a)) > loss_change(static_cast<Eigen::Index>(b));
+        return std::fabs(loss_change(static_cast<Eigen::Index>(a))) >
+               std::fabs(loss_change(static_cast<Eigen::Index>(b)));
     });
 
     std::size_t found = 0;
-    std::size_t a_risers = 0;
-    std::size_t a_fallers = 0;
-    std::size_t b_risers = 0;
-    std::size_t b_fallers = 0;
-    const auto tally = [&](std::size_t point, bool riser) {
+    std::size_t a_risers_b_fallers = 0;
+    for (std::size_t i = 0; i < taken; ++i) {
+        const std::size_t point = order[i];
         const point_group group = data.groups[point];
-        if (group == point_group::rest) return;
+        if (group == point_group::rest) continue;
         ++found;
-        if (group == point_group::group_a) ++(riser ? a_risers : a_fallers);
-        if (group == point_group::group_b) ++(riser ? b_risers : b_fallers);
-    };
-    for (std::size_t i = 0; i < side; ++i) tally(order[i], true);
-    for (std::size_t i = 0; i < side; ++i) tally(order[n - 1 - i], false);
+        const bool riser = loss_change(static_cast<Eigen::Index>(point)) > 0;
+        if ((group == point_group::group_a) == riser) ++a_risers_b_fallers;
+    }
 
     discovery_outcome outcome;
     const std::size_t outliers = data.group_a_count + data.group_b_count;
-    if (side > 0) outcome.precision = static_cast<double>(found) / static_cast<double>(2 * side);
+    if (taken > 0) outcome.precision = static_cast<double>(found) / static_cast<double>(taken);
     if (outliers > 0) {
         outcome.recall = static_cast<double>(found) / static_cast<double>(outliers);
     }
     if (found > 0) {
-        const double split =
-            static_cast<double>(a_risers + b_fallers) / static_cast<double>(found);
+        const double split = static_cast<double>(a_risers_b_fallers) / static_cast<double>(found);
         outcome.opposition = std::max(split, 1 - split);
     }
     return outcome;
@@ -105,10 +100,9 @@ training_history train(const data_set& data, const linear_network_objective& obj
 
     training_history history;
     const std::size_t steps = settings.steps;
-    for (auto* series :
-         {&history.loss, &history.loss_group_a, &history.loss_group_b, &history.loss_rest,
-          &history.outlier_weight, &history.second_layer_norm_sq,
-          &history.outlier_column_norm_sq}) {
+    for (auto* series : {&history.loss, &history.loss_group_a, &history.loss_group_b,
+                         &history.loss_rest, &history.outlier_weight, &history.second_layer_norm_sq,
+                         &history.outlier_column_norm_sq}) {
         series->reserve(steps + 1);
     }
 
@@ -177,7 +171,7 @@ training_history train(const data_set& data, const linear_network_objective& obj
 
     if (discovery_change.size() > 0) {
         const discovery_outcome outcome =
-            discover_groups(discovery_change, data, settings.discovered_per_side);
+            discover_groups(discovery_change, data, settings.discovered_points);
         history.discovery_precision = outcome.precision;
         history.discovery_recall = outcome.recall;
         history.discovery_opposition = outcome.opposition;

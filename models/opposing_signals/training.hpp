@@ -20,11 +20,11 @@ namespace vigil::opposing_signals {
 struct training_settings {
     optimizer_settings optimizer;
     std::size_t steps = 3000;
-    std::size_t batch_size = 100;    // minibatch SGD only
-    std::size_t record_every = 1;    // sharpness and trajectory stride, in steps
+    std::size_t batch_size = 100;  // minibatch SGD only
+    std::size_t record_every = 1;  // sharpness and trajectory stride, in steps
     double sharpness_tolerance = 1e-6;
     int sharpness_max_iterations = 100;
-    std::size_t discovered_per_side = 25;  // points taken as risers and as fallers
+    std::size_t discovered_points = 50;  // points taken as the discovered groups
 };
 
 // Entries N(0, init_scale^2 / fan_in): fan_in = 1 + k for A and h for b.
@@ -50,12 +50,14 @@ struct training_history {
     std::vector<double> sharpness_iterations;       // Lanczos products used
     std::size_t unconverged_sharpness = 0;          // Lanczos calls that hit the cap
 
-    // Group discovery at the step of the largest total-loss increase (none: NaN).
+    // Group discovery at the step of the largest total-loss increase (none: NaN): the
+    // `discovered_points` points whose loss changed most, up or down, at that step.
     double discovery_step = 0;
     double discovery_precision = 0;  // discovered points that are outliers (A or B)
     double discovery_recall = 0;     // outliers that were discovered
-    double discovery_opposition = 0;  // discovered outliers whose side (rise or fall) matches
-                                      // the majority side of their group
+    // Share of the discovered outliers that fit one group rising while the other falls
+    // (the larger of "A rises, B falls" and "A falls, B rises"); 1: perfectly opposed.
+    double discovery_opposition = 0;
 };
 
 training_history train(const data_set& data, const linear_network_objective& objective,
