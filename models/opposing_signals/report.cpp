@@ -164,6 +164,10 @@ std::vector<report_column> analyze_point(const point_configuration& configuratio
                           "correlation of the period-2 parts of the group A and B losses in the "
                           "long run (-1: antiphase)",
                           true);
+    build.mean_and_spread("antiphase_alternation", "group_loss_alternation",
+                          "rms antiphase period-2 part of the group losses relative to their "
+                          "level (about 0: no A/B alternation)",
+                          true);
     build.mean_and_spread("w0_lag1_correlation", "outlier_weight_lag1_correlation",
                           "lag-1 autocorrelation of w_0 in the long run (-1: period 2)");
     build.mean_and_spread("w0_period2_amplitude", "outlier_weight_period2_amplitude",
@@ -184,7 +188,7 @@ std::vector<report_column> analyze_point(const point_configuration& configuratio
                           "share of the top eigenvector on A[:,0] in the long run (spec: >= 0.99)");
 
     build.mean_and_spread("discovery_precision", "discovery_precision",
-                          "share of the discovered points that are outliers", true);
+                          "share of the discovered points that are outliers");
     build.mean_and_spread("discovery_recall", "discovery_recall",
                           "share of the outliers that were discovered");
     build.mean_and_spread("discovery_opposition", "discovery_opposition",

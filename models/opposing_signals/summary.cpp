@@ -56,6 +56,24 @@ double antiphase_correlation(const std::vector<double>& first_series,
     return norm > 0 && std::isfinite(norm) ? cross / norm : not_a_number;
 }
 
+// The antiphase part of the alternation of two group losses, relative to their level: the rms
+// over the window of (p_A - p_B) / 2, with p the period-2 parts, divided by the mean of
+// (L_A + L_B) / 2. Near 0 when the groups do not alternate or alternate together.
+double relative_alternation(const std::vector<double>& first_series,
+                            const std::vector<double>& second_series, std::size_t first) {
+    double power = 0;
+    double level = 0;
+    double count = 0;
+    for (std::size_t t = std::max<std::size_t>(first, 1); t + 1 < first_series.size(); ++t) {
+        const double opposed =
+            0.5 * (period2_part(first_series, t) - period2_part(second_series, t));
+        power += opposed * opposed;
+        level += 0.5 * (first_series[t] + second_series[t]);
+        count += 1;
+    }
+    return count > 0 && level > 0 ? std::sqrt(power / count) / (level / count) : not_a_number;
+}
+
 void summarize_spike(const std::vector<double>& loss, run_summary& summary) {
     double running_minimum = loss.front();
     double height = 0;
@@ -114,6 +132,10 @@ const std::vector<summary_field>& summary_fields() {
           "correlation of the period-2 parts L(t) - (L(t-1) + L(t+1))/2 of the group A and "
           "group B losses over the long-run window (-1: antiphase, +1: in phase)"},
          &S::group_loss_antiphase_correlation},
+        {{"group_loss_alternation", "1",
+          "rms of the antiphase period-2 part (p_A - p_B)/2 of the group losses over the "
+          "long-run window, relative to their mean level (L_A + L_B)/2"},
+         &S::group_loss_alternation},
         {{"max_sharpness", "1", "largest recorded top Hessian eigenvalue"}, &S::max_sharpness},
         {{"edge_of_stability_step", "steps",
           "first recorded step with sharpness >= 2 / learning_rate (NaN: never)"},
@@ -184,7 +206,7 @@ run_summary summarize(const training_history& history, const data_set& data,
         for (const auto& field : summary_fields()) {
             const std::string& name = field.field.name;
             if (name.starts_with("long_run") || name.starts_with("outlier_weight") ||
-                name == "group_loss_antiphase_correlation" || name == "final_loss") {
+                name.starts_with("group_loss") || name == "final_loss") {
                 summary.*field.member = not_a_number;
             }
         }
@@ -220,10 +242,13 @@ run_summary summarize(const training_history& history, const data_set& data,
     }
     summary.outlier_weight_period2_amplitude = 0.5 * change / static_cast<double>(steps - first);
     summary.outlier_weight_lag1_correlation = lag1_correlation(history.outlier_weight, first);
+    const bool both_groups = data.group_a_count > 0 && data.group_b_count > 0;
     summary.group_loss_antiphase_correlation =
-        data.group_a_count > 0 && data.group_b_count > 0
-            ? antiphase_correlation(history.loss_group_a, history.loss_group_b, first)
-            : not_a_number;
+        both_groups ? antiphase_correlation(history.loss_group_a, history.loss_group_b, first)
+                    : not_a_number;
+    summary.group_loss_alternation =
+        both_groups ? relative_alternation(history.loss_group_a, history.loss_group_b, first)
+                    : not_a_number;
     return summary;
 }
 

@@ -24,6 +24,7 @@ struct run_summary {
     double outlier_weight_period2_amplitude = 0;
     double outlier_weight_lag1_correlation = 0;
     double group_loss_antiphase_correlation = 0;
+    double group_loss_alternation = 0;
     double max_sharpness = 0;
     double edge_of_stability_step = 0;
     double spike_height = 0;
