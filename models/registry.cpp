@@ -1,6 +1,7 @@
 #include "engine/error.hpp"
 #include "engine/model.hpp"
 #include "models/contact_sensing/model.hpp"
+#include "models/opposing_signals/model.hpp"
 
 #include <memory>
 #include <string>
@@ -12,6 +13,7 @@ const std::vector<std::unique_ptr<model>>& all_models() {
     static const std::vector<std::unique_ptr<model>> models = [] {
         std::vector<std::unique_ptr<model>> list;
         list.push_back(std::make_unique<contact_sensing::contact_sensing_model>());
+        list.push_back(std::make_unique<opposing_signals::opposing_signals_model>());
         return list;
     }();
     return models;
