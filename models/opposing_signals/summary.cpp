@@ -10,6 +10,9 @@ namespace {
 
 constexpr double not_a_number = std::numeric_limits<double>::quiet_NaN();
 
+// Group losses whose period-2 part is below this fraction of their level do not alternate.
+constexpr double oscillation_floor = 1e-6;
+
 // A loss that rises by less than this fraction of its running minimum is not a spike.
 constexpr double spike_relative_floor = 1e-9;
 
@@ -39,19 +42,26 @@ double period2_part(const std::vector<double>& series, std::size_t t) {
 }
 
 // Correlation of the period-2 parts of two series over the window: -1 when they alternate in
-// antiphase, +1 when they move together.
+// antiphase, +1 when they move together; NaN when neither alternates by more than
+// `oscillation_floor` of its level (what is left is rounding and slow curvature).
 double antiphase_correlation(const std::vector<double>& first_series,
                              const std::vector<double>& second_series, std::size_t first) {
     double cross = 0;
     double first_power = 0;
     double second_power = 0;
+    double level = 0;
+    double count = 0;
     for (std::size_t t = std::max<std::size_t>(first, 1); t + 1 < first_series.size(); ++t) {
         const double a = period2_part(first_series, t);
         const double b = period2_part(second_series, t);
         cross += a * b;
         first_power += a * a;
         second_power += b * b;
+        level += 0.5 * (std::fabs(first_series[t]) + std::fabs(second_series[t]));
+        count += 1;
     }
+    const double largest_rms = std::sqrt(std::max(first_power, second_power) / count);
+    if (!(largest_rms > oscillation_floor * level / count)) return not_a_number;
     const double norm = std::sqrt(first_power * second_power);
     return norm > 0 && std::isfinite(norm) ? cross / norm : not_a_number;
 }
@@ -130,7 +140,8 @@ const std::vector<summary_field>& summary_fields() {
          &S::outlier_weight_lag1_correlation},
         {{"group_loss_antiphase_correlation", "1",
           "correlation of the period-2 parts L(t) - (L(t-1) + L(t+1))/2 of the group A and "
-          "group B losses over the long-run window (-1: antiphase, +1: in phase)"},
+          "group B losses over the long-run window (-1: antiphase, +1: in phase; NaN: neither "
+          "alternates by 1e-6 of its level)"},
          &S::group_loss_antiphase_correlation},
         {{"group_loss_alternation", "1",
           "rms of the antiphase period-2 part (p_A - p_B)/2 of the group losses over the "

@@ -70,6 +70,18 @@ TEST(summary, in_phase_groups_give_positive_correlation_and_no_alternation) {
     EXPECT_NEAR(summary.group_loss_alternation, 0.0, 1e-12);
 }
 
+TEST(summary, groups_that_do_not_alternate_have_no_antiphase_correlation) {
+    training_history history = oscillating_history();
+    for (std::size_t t = 0; t < history.loss_group_a.size(); ++t) {
+        const double drift = 1e-3 * static_cast<double>(t);
+        history.loss_group_a[t] = 8 + drift * drift;
+        history.loss_group_b[t] = 18 - drift;
+    }
+    const run_summary summary = summarize(history, two_groups(), summary_settings{0.05, 0.2});
+    EXPECT_TRUE(std::isnan(summary.group_loss_antiphase_correlation));
+    EXPECT_LT(summary.group_loss_alternation, 1e-6);
+}
+
 TEST(summary, a_falling_loss_has_no_spike_and_a_diverged_run_has_nan_long_run_values) {
     training_history history = oscillating_history();
     for (std::size_t t = 0; t < history.loss.size(); ++t)
