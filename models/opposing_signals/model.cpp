@@ -6,14 +6,11 @@
 
 #include <fmt/format.h>
 
-#include <limits>
 #include <string>
 
 namespace vigil::opposing_signals {
 
 namespace {
-
-constexpr double unbounded = std::numeric_limits<double>::infinity();
 
 // Parameter names, as written in scan files.
 namespace key {
@@ -67,7 +64,7 @@ constexpr bool open = false;
 std::vector<row> parameter_rows() {
     return {
         {key::samples, integer, "1", 1000.0, 2, 1e6, closed, closed, "number n of training points"},
-        {key::signal_dims, integer, "1", 10.0, 1, 1000, closed, closed,
+        {key::signal_dims, integer, "1", 10.0, 1, 200, closed, closed,
          "dimension k of the signal coordinates x_s"},
         {key::spectrum_decay, real, "1", 0.6, 0, 1, open, closed,
          "rho: the signal coordinates have variances rho^0, rho^1, ..., rho^(k-1)"},
@@ -83,13 +80,14 @@ std::vector<row> parameter_rows() {
          "||beta||: norm of the true signal weights (direction uniform at random)"},
         {key::label_noise, real, "1", 0.0, 0, 1e6, closed, closed,
          "standard deviation of Gaussian noise added to every target"},
-        {key::hidden_width, integer, "1", 20.0, 1, 10000, closed, closed,
+        {key::hidden_width, integer, "1", 20.0, 1, 1000, closed, closed,
          "h: width of the hidden layer, f(x) = b^T A x with A of size h x (1 + k)"},
         {key::init_scale, real, "1", 0.01, 0, 1e3, open, closed,
          "sigma_0: initial weights are N(0, sigma_0^2 / fan_in)"},
         {key::learning_rate, real, "1", 0.05, 0, 1e3, open, closed,
          "eta: step size of every optimizer; gradient descent is stable below sharpness 2/eta"},
-        {key::steps, integer, "steps", 3000.0, 1, 1e8, closed, closed, "number of optimizer steps"},
+        {key::steps, integer, "steps", 3000.0, 1, 1e6, closed, closed,
+         "number of optimizer steps (a replicate keeps about 60 bytes per step)"},
         {key::optimizer, parameter_kind::choice, "", std::string("gd"), 0, 0, closed, closed,
          "gd: full-batch gradient descent; sgd: minibatch SGD; momentum: heavy ball; adam; "
          "clipped_gd: gradient descent with global norm clipping; split_adam: Adam on A[:,0] "
@@ -100,15 +98,15 @@ std::vector<row> parameter_rows() {
         {key::adam_beta1, real, "1", 0.9, 0, 1, closed, open, "Adam's first-moment decay"},
         {key::adam_beta2, real, "1", 0.999, 0, 1, closed, open, "Adam's second-moment decay"},
         {key::adam_epsilon, real, "1", 1e-8, 0, 1, open, closed, "Adam's denominator offset"},
-        {key::clip_norm, real, "1", 1.0, 0, unbounded, open, closed,
+        {key::clip_norm, real, "1", 1.0, 0, 1e6, open, closed,
          "clipped_gd: largest global gradient norm; longer gradients are scaled down to it"},
-        {key::record_every, integer, "steps", 1.0, 1, 1e8, closed, closed,
+        {key::record_every, integer, "steps", 1.0, 1, 1e6, closed, closed,
          "stride of the sharpness computation and of the stored trajectories"},
         {key::long_run_fraction, real, "1", 0.2, 0, 1, open, closed,
          "the long-run window: this last fraction of the steps"},
         {key::sharpness_tolerance, real, "1", 1e-6, 0, 0.1, open, closed,
          "Lanczos stops when its residual bound is below this fraction of the eigenvalue"},
-        {key::sharpness_max_iterations, integer, "1", 100.0, 2, 10000, closed, closed,
+        {key::sharpness_max_iterations, integer, "1", 100.0, 2, 1000, closed, closed,
          "most Hessian-vector products per sharpness computation"},
         {key::discovered_points, integer, "1", 50.0, 1, 1e6, closed, closed,
          "group discovery takes this many points whose loss changes most (up or down) at the "

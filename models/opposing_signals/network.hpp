@@ -3,7 +3,8 @@
 // The two-layer linear network f(x) = b^T A x on a fixed data set, with the loss
 // L = (1/n) sum_i (f(x_i) - y_i)^2 / 2, its exact gradient and exact Hessian-vector products.
 // Parameters are one vector theta = (vec(A) column by column, b), so A[:, 0] (the weights on
-// the outlier coordinate x_0) is theta[0, h). All methods are const and thread-safe.
+// the outlier coordinate x_0) is theta[0, h). All methods are const and thread-safe. The
+// objective refers to its data set, which must outlive it.
 
 #include "models/opposing_signals/data.hpp"
 
