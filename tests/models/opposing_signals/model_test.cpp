@@ -10,6 +10,7 @@
 
 #include <gtest/gtest.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <cstring>
@@ -23,6 +24,12 @@ namespace {
 
 namespace fs = std::filesystem;
 using testing::defaults_with;
+
+// A directory of this process alone: test programs of several checkouts may run at once.
+fs::path scratch_directory(const std::string& name) {
+    return fs::temp_directory_path() /
+           ("vigil_opposing_signals_" + name + "_" + std::to_string(getpid()));
+}
 
 TEST(model, every_parameter_has_a_unit_a_description_and_a_default_in_range) {
     const opposing_signals_model model;
@@ -78,7 +85,7 @@ std::string slurp(const fs::path& file) {
 }
 
 TEST(model, bad_parameters_exit_2_naming_the_key_and_leave_no_file) {
-    const fs::path directory = fs::temp_directory_path() / "vigil_opposing_signals_bad_input";
+    const fs::path directory = scratch_directory("bad_input");
     fs::remove_all(directory);
     fs::create_directories(directory);
     const std::string head = "model = \"opposing_signals\"\nseed = 1\nreplicates = 2\n";
@@ -144,9 +151,11 @@ steps = 400
 optimizer = ["gd", "sgd", "split_adam"]
 )",
                                       "threads.toml");
-    const fs::path directory = fs::temp_directory_path();
-    const auto one = run_with_threads(plan, 1, directory / "vigil_opposing_threads_1.h5");
-    const auto two = run_with_threads(plan, 2, directory / "vigil_opposing_threads_2.h5");
+    const fs::path directory = scratch_directory("threads");
+    fs::create_directories(directory);
+    const auto one = run_with_threads(plan, 1, directory / "threads_1.h5");
+    const auto two = run_with_threads(plan, 2, directory / "threads_2.h5");
+    fs::remove_all(directory);
     ASSERT_EQ(one.size(), two.size());
     ASSERT_FALSE(one.empty());
     // Bitwise, NaN included: compare the representations.
