@@ -377,6 +377,23 @@ void write_row_segment(const object& dataset, std::uint64_t row, std::uint64_t f
                    "write " + describe(dataset.id()));
 }
 
+void read_row_segment(const object& dataset, std::uint64_t row, std::uint64_t first_column,
+                      double* values, std::uint64_t count) {
+    const auto dims = dimensions(dataset);
+    if (dims.size() != 2 || row >= dims[0] || first_column + count > dims[1]) {
+        throw input_error(describe(dataset.id()) + ": has no such rows and columns");
+    }
+    const object file_space(checked(H5Dget_space(dataset.id()), "read a dataspace"));
+    const hsize_t start[2] = {row, first_column};
+    const hsize_t size[2] = {1, count};
+    H5Sselect_hyperslab(file_space.id(), H5S_SELECT_SET, start, nullptr, size, nullptr);
+    const object memory_space = vector_space(count);
+    if (H5Dread(dataset.id(), H5T_NATIVE_DOUBLE, memory_space.id(), file_space.id(), H5P_DEFAULT,
+                values) < 0) {
+        throw input_error(describe(dataset.id()) + ": not readable as numbers");
+    }
+}
+
 std::vector<double> read_row(const object& dataset, std::uint64_t row) {
     const auto dims = dimensions(dataset);
     if (dims.size() != 2 || row >= dims[0]) {

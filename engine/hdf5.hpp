@@ -72,6 +72,8 @@ object open_dataset(const object& parent, const std::string& name);
 void write_row_segment(const object& dataset, std::uint64_t row, std::uint64_t first_column,
                        const double* values, std::uint64_t count);
 std::vector<double> read_row(const object& dataset, std::uint64_t row);
+void read_row_segment(const object& dataset, std::uint64_t row, std::uint64_t first_column,
+                      double* values, std::uint64_t count);
 std::vector<std::uint64_t> dimensions(const object& dataset);
 
 }  // namespace vigil::h5

@@ -119,6 +119,20 @@ void result_writer::write_trajectory(std::uint64_t point, std::uint64_t replicat
     }
 }
 
+void result_writer::write(const result_block& block) {
+    write_block(block.point, block.first_replicate, block.count, block.values);
+    for (const auto& [replicate, record] : block.trajectories) {
+        write_trajectory(block.point, replicate, record);
+    }
+}
+
+void result_writer::mark_shard(std::uint64_t index, std::uint64_t count, std::uint64_t work_begin,
+                               std::uint64_t work_end) {
+    h5::write_attribute(file_, "shard", fmt::format("{}/{}", index, count));
+    h5::write_attribute(file_, "shard_work_begin", static_cast<std::int64_t>(work_begin));
+    h5::write_attribute(file_, "shard_work_end", static_cast<std::int64_t>(work_end));
+}
+
 void result_writer::finish() {
     h5::flush(file_);
     h5::write_attribute(file_, "completed_utc", utc_now());
@@ -215,6 +229,65 @@ std::vector<double> result_file::results_of_point(const std::string& field,
                                                   std::uint64_t point) const {
     const h5::object group = h5::open_group(file_, "results");
     return h5::read_row(h5::open_dataset(group, field), point);
+}
+
+std::pair<std::uint64_t, std::uint64_t> result_file::work_held() const {
+    if (h5::has_attribute(file_, "shard_work_begin")) {
+        return {static_cast<std::uint64_t>(h5::read_integer_attribute(file_, "shard_work_begin")),
+                static_cast<std::uint64_t>(h5::read_integer_attribute(file_, "shard_work_end"))};
+    }
+    return {0, point_count() * replicates()};
+}
+
+namespace {
+
+trajectory_record read_trajectory(const h5::object& group) {
+    trajectory_record record;
+    for (const auto& name : h5::member_names(group)) {
+        const h5::object dataset = h5::open_dataset(group, name);
+        trajectory_series series;
+        series.unit = h5::read_string_attribute(dataset, "unit");
+        series.description = h5::read_string_attribute(dataset, "description");
+        series.values = h5::read_vector(group, name);
+        record.emplace(name, std::move(series));
+    }
+    return record;
+}
+
+}  // namespace
+
+void result_file::copy_work_into(result_writer& writer, const scan_plan& plan,
+                                 const model& chosen) const {
+    constexpr std::uint64_t copy_block = 65536;
+    const auto [begin, end] = work_held();
+    const auto fields = chosen.results();
+    const h5::object results = h5::open_group(file_, "results");
+    std::vector<h5::object> datasets;
+    for (const auto& field : fields) datasets.push_back(h5::open_dataset(results, field.name));
+    const bool has_trajectories = h5::exists(file_, "trajectories");
+
+    for (std::uint64_t work = begin; work < end;) {
+        const std::uint64_t point = work / plan.replicates;
+        const std::uint64_t first = work - point * plan.replicates;
+        const std::uint64_t count = std::min({copy_block, end - work, plan.replicates - first});
+        result_block block;
+        block.point = point;
+        block.first_replicate = first;
+        block.count = count;
+        block.values.resize(fields.size() * count);
+        for (std::size_t f = 0; f < fields.size(); ++f) {
+            h5::read_row_segment(datasets[f], point, first, block.values.data() + f * count, count);
+        }
+        for (std::uint64_t r = first;
+             has_trajectories && r < first + count && r < plan.trajectories; ++r) {
+            const std::string path = fmt::format("trajectories/point_{}/replicate_{}", point, r);
+            if (h5::exists(file_, path)) {
+                block.trajectories.emplace_back(r, read_trajectory(h5::open_group(file_, path)));
+            }
+        }
+        writer.write(block);
+        work += count;
+    }
 }
 
 void result_file::write_analysis(const std::vector<std::vector<report_column>>& rows,

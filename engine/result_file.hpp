@@ -15,6 +15,7 @@
 // one and refuses files that are not vigil results. Neither is thread-safe.
 
 #include "hdf5.hpp"
+#include "journal.hpp"
 #include "model.hpp"
 #include "scan.hpp"
 
@@ -27,7 +28,7 @@ namespace vigil {
 inline constexpr const char* result_format_name = "vigil-result";
 inline constexpr std::int64_t result_format_version = 1;
 
-class result_writer {
+class result_writer : public result_sink {
 public:
     // Creates `path`, which must not exist, and lays out every group and dataset.
     result_writer(const std::string& path, const scan_plan& plan, const model& chosen,
@@ -39,6 +40,11 @@ public:
                      const std::vector<double>& values);
     void write_trajectory(std::uint64_t point, std::uint64_t replicate,
                           const trajectory_record& record);
+    void write(const result_block& block) override;  // results and trajectories of a block
+
+    // Records that this file holds one shard's slice of the work (see engine/shard.hpp).
+    void mark_shard(std::uint64_t index, std::uint64_t count, std::uint64_t work_begin,
+                    std::uint64_t work_end);
 
     // Writes the completion mark, flushes and closes. Nothing may be written afterwards.
     void finish();
@@ -68,6 +74,12 @@ public:
     std::vector<std::string> scanned_names() const;
     std::vector<std::string> result_names() const;
     std::vector<double> results_of_point(const std::string& field, std::uint64_t point) const;
+
+    // The work numbers this file holds: its shard slice, or all of the scan.
+    std::pair<std::uint64_t, std::uint64_t> work_held() const;
+
+    // Writes this file's results and trajectories into `writer`, in blocks of bounded size.
+    void copy_work_into(result_writer& writer, const scan_plan& plan, const model& chosen) const;
 
     // Replaces /analysis with one dataset per column (and _lower/_upper for intervals).
     void write_analysis(const std::vector<std::vector<report_column>>& rows,

@@ -18,21 +18,13 @@ namespace vigil {
 
 namespace {
 
-struct result_block {
-    std::uint64_t point = 0;
-    std::uint64_t first_replicate = 0;
-    std::uint64_t count = 0;
-    std::vector<double> values;  // field-major
-    std::vector<std::pair<std::uint64_t, trajectory_record>> trajectories;
-};
-
 // A bounded hand-off from the simulating threads to the single writer thread. push() blocks
 // while `capacity` blocks wait, which bounds memory; a writer failure is kept and rethrown
 // to the producer at its next push() or at close().
 class writer_queue {
 public:
-    explicit writer_queue(result_writer& writer, std::size_t capacity)
-        : writer_(writer), capacity_(capacity), thread_([this] { drain(); }) {}
+    explicit writer_queue(result_sink& sink, std::size_t capacity)
+        : sink_(sink), capacity_(capacity), thread_([this] { drain(); }) {}
 
     ~writer_queue() {
         if (thread_.joinable()) {
@@ -74,10 +66,7 @@ private:
                 waiting_.pop_front();
             }
             try {
-                writer_.write_block(block.point, block.first_replicate, block.count, block.values);
-                for (const auto& [replicate, record] : block.trajectories) {
-                    writer_.write_trajectory(block.point, replicate, record);
-                }
+                sink_.write(block);
             } catch (...) {
                 std::lock_guard lock(mutex_);
                 failure_ = std::current_exception();
@@ -90,7 +79,7 @@ private:
         }
     }
 
-    result_writer& writer_;
+    result_sink& sink_;
     std::size_t capacity_;
     std::mutex mutex_;
     std::condition_variable ready_;
@@ -144,19 +133,26 @@ result_block simulate_block(const point_simulator& simulator, const scan_plan& p
 
 }  // namespace
 
-void run_scan(const scan_plan& plan, const model& chosen, result_writer& writer,
+void run_scan(const scan_plan& plan, const model& chosen, result_sink& sink,
               const run_settings& settings) {
     const int threads = settings.threads > 0 ? settings.threads : omp_get_max_threads();
     const std::size_t fields = chosen.results().size();
     const std::uint64_t block_size = std::max<std::uint64_t>(1, settings.block_replicates);
-    writer_queue queue(writer, 3);
+    const std::uint64_t total = plan.points.size() * plan.replicates;
+    const std::uint64_t begin = std::min(settings.work_begin, total);
+    const std::uint64_t end = std::min(settings.work_end, total);
+    writer_queue queue(sink, 3);
 
-    for (std::uint64_t point = 0; point < plan.points.size(); ++point) {
+    for (std::uint64_t work = begin; work < end;) {
+        const std::uint64_t point = work / plan.replicates;
+        const std::uint64_t point_end = std::min(end, (point + 1) * plan.replicates);
         const auto started = std::chrono::steady_clock::now();
         const auto simulator = chosen.prepare(plan.points[point]);
-        for (std::uint64_t first = 0; first < plan.replicates; first += block_size) {
-            const std::uint64_t count = std::min(block_size, plan.replicates - first);
+        for (; work < point_end;) {
+            const std::uint64_t first = work - point * plan.replicates;
+            const std::uint64_t count = std::min(block_size, point_end - work);
             queue.push(simulate_block(*simulator, plan, fields, point, first, count, threads));
+            work += count;
         }
         if (settings.on_point_done) {
             const std::chrono::duration<double> spent = std::chrono::steady_clock::now() - started;

@@ -2,10 +2,12 @@
 
 #include "engine/error.hpp"
 #include "engine/hdf5.hpp"
+#include "engine/journal.hpp"
 #include "engine/model.hpp"
 #include "engine/result_file.hpp"
 #include "engine/runner.hpp"
 #include "engine/scan.hpp"
+#include "engine/study.hpp"
 #include "ews_command.hpp"
 #include "table.hpp"
 #include "vigil/version.hpp"
@@ -32,6 +34,8 @@ struct run_arguments {
     std::string output_path;
     int threads = 0;
     bool overwrite = false;
+    bool resume = false;
+    std::string shard;
     std::uint64_t block_replicates = 2048;
 };
 
@@ -74,48 +78,51 @@ void report_progress(const point_progress& progress) {
 
 // ---- vigil run -------------------------------------------------------------------------
 
+std::string default_output(const run_arguments& arguments, const shard_spec& shard) {
+    const std::string stem = fs::path(arguments.scan_path).stem().string();
+    if (shard.count == 1) return stem + ".h5";
+    return fmt::format("{}.shard-{}-of-{}.h5", stem, shard.index, shard.count);
+}
+
 int run_command(const run_arguments& arguments, const std::string& command_line) {
     const scan_plan plan = read_scan_file(arguments.scan_path);
     const model& chosen = find_model(plan.model_name);
-
-    const std::string output = arguments.output_path.empty()
-                                   ? fs::path(arguments.scan_path).stem().string() + ".h5"
-                                   : arguments.output_path;
-    const std::string partial = output + ".partial";
-    if (fs::exists(output) && !arguments.overwrite) {
-        throw input_error(output + ": output exists; pass --overwrite to replace it");
-    }
-    if (fs::exists(partial) && !arguments.overwrite) {
-        throw input_error(partial +
-                          ": an interrupted run left this partial file; delete it or "
-                          "pass --overwrite");
-    }
     if (arguments.threads < 0) throw input_error("--threads: must be >= 0 (0: all cores)");
+    const shard_spec shard = arguments.shard.empty() ? shard_spec{} : parse_shard(arguments.shard);
 
-    const auto parent = fs::absolute(output).parent_path();
-    if (!fs::is_directory(parent)) {
-        throw run_error(
-            fmt::format("{}: the output directory {} does not exist", output, parent.string()));
+    run_request request;
+    request.output =
+        arguments.output_path.empty() ? default_output(arguments, shard) : arguments.output_path;
+    request.overwrite = arguments.overwrite;
+    request.resume = arguments.resume;
+    request.shard = shard;
+    request.command_line = command_line;
+    request.settings.threads = arguments.threads;
+    request.settings.block_replicates = arguments.block_replicates;
+    request.settings.on_point_done = report_progress;
+    if (fs::absolute(request.output) == fs::absolute(arguments.scan_path)) {
+        throw input_error(request.output + ": the output would replace the scan file");
     }
-    std::error_code ignored;
-    fs::remove(partial, ignored);
 
-    fmt::print(stderr, "vigil: {} points x {} replicates of {} -> {}\n", plan.points.size(),
-               plan.replicates, plan.model_name, output);
-    try {
-        result_writer writer(partial, plan, chosen, command_line);
-        run_settings settings;
-        settings.threads = arguments.threads;
-        settings.block_replicates = arguments.block_replicates;
-        settings.on_point_done = report_progress;
-        run_scan(plan, chosen, writer, settings);
-        writer.finish();
-    } catch (...) {
-        fs::remove(partial, ignored);
-        throw;
+    const auto slice = shard_work(plan, shard);
+    fmt::print(stderr, "vigil: {} points x {} replicates of {}{} -> {}\n", plan.points.size(),
+               plan.replicates, plan.model_name,
+               shard.count > 1 ? fmt::format(" (shard {}/{}: work {}..{})", shard.index,
+                                             shard.count, slice.begin, slice.end)
+                               : "",
+               request.output);
+    if (run_to_file(plan, chosen, request) == run_outcome::already_complete) {
+        fmt::print(stderr, "vigil: {} is already complete; nothing to resume\n", request.output);
+        return 0;
     }
-    fs::rename(partial, output);
-    fmt::print(stderr, "vigil: wrote {}\n", output);
+    fmt::print(stderr, "vigil: wrote {}\n", request.output);
+    return 0;
+}
+
+int merge_command(const std::vector<std::string>& inputs, const std::string& output, bool overwrite,
+                  const std::string& command_line) {
+    merge_shards(inputs, output, overwrite, command_line);
+    fmt::print(stderr, "vigil: merged {} shard files into {}\n", inputs.size(), output);
     return 0;
 }
 
@@ -306,7 +313,41 @@ int analyze_command(const analyze_arguments& arguments) {
 
 // ---- vigil info ------------------------------------------------------------------------
 
+// A run still going or killed: what its journal holds.
+int journal_info(const std::string& journal) {
+    std::uint64_t done = 0, blocks = 0;
+    const std::string identity = read_journal(journal, [&](const result_block& block) {
+        done += block.count;
+        ++blocks;
+    });
+    const auto scan_start = identity.find("scan text:\n");
+    const auto shard_start = identity.find("shard ");
+    if (scan_start == std::string::npos || shard_start == std::string::npos) {
+        throw input_error(journal + ": the journal's header is not understood");
+    }
+    const scan_plan plan = parse_scan(identity.substr(scan_start + 11), journal);
+    const shard_spec shard = parse_shard(
+        identity.substr(shard_start + 6, identity.find('\n', shard_start) - shard_start - 6));
+    const auto slice = shard_work(plan, shard);
+    const auto total = slice.end - slice.begin;
+    fmt::print("file          {}\n", journal);
+    fmt::print(
+        "status        INCOMPLETE: an interrupted or running run's journal; "
+        "`vigil run ... --resume` continues it\n");
+    fmt::print("replicates    {} of {} done ({:.1f}%), in {} blocks\n", done, total,
+               total > 0 ? 100.0 * static_cast<double>(done) / static_cast<double>(total) : 0.0,
+               blocks);
+    fmt::print("model         {}\nseed          {}\nshard         {}/{}\npoints        {}\n",
+               plan.model_name, plan.seed, shard.index, shard.count, plan.points.size());
+    return 0;
+}
+
 int info_command(const std::string& path) {
+    const bool is_journal = path.size() > 8 && path.ends_with(".journal");
+    if (is_journal && fs::exists(path)) return journal_info(path);
+    if (!fs::exists(path) && fs::exists(journal_path(path))) {
+        return journal_info(journal_path(path));
+    }
     if (!fs::exists(path)) throw input_error(path + ": no such file");
     const result_file file(path, false);
     const model& chosen = find_model(file.model_name());
@@ -388,6 +429,11 @@ int run_cli(int argc, char** argv) {
     run_app->add_option("-o,--output", run.output_path, "result file (default: SCAN's name .h5)");
     run_app->add_option("--threads", run.threads, "OpenMP threads (default: all cores)");
     run_app->add_flag("--overwrite", run.overwrite, "replace an existing output file");
+    run_app->add_flag("--resume", run.resume,
+                      "continue an interrupted run from its journal (OUT.journal)");
+    run_app->add_option("--shard", run.shard,
+                        "run shard K of N (K/N, 1 <= K <= N) of the scan's work; join the shard "
+                        "files with `vigil merge`");
     run_app
         ->add_option("--block", run.block_replicates,
                      "replicates per block handed to the writer (results do not depend on it)")
@@ -412,6 +458,14 @@ int run_cli(int argc, char** argv) {
     auto* info_app = app.add_subcommand("info", "describe a result file and how complete it is");
     info_app->add_option("file", info_path, "result file")->required();
 
+    std::vector<std::string> merge_inputs;
+    std::string merge_output;
+    bool merge_overwrite = false;
+    auto* merge_app = app.add_subcommand("merge", "join the shard files of one scan into one file");
+    merge_app->add_option("shards", merge_inputs, "shard files (all N of them)")->required();
+    merge_app->add_option("-o,--output", merge_output, "merged result file")->required();
+    merge_app->add_flag("--overwrite", merge_overwrite, "replace an existing output file");
+
     std::string model_name;
     auto* models_app = app.add_subcommand("models", "list models, or one model's parameters");
     models_app->add_option("model", model_name, "model name");
@@ -431,6 +485,10 @@ int run_cli(int argc, char** argv) {
         if (run_app->parsed()) return run_command(run, joined_command_line(argc, argv));
         if (analyze_app->parsed()) return analyze_command(analyze);
         if (info_app->parsed()) return info_command(info_path);
+        if (merge_app->parsed()) {
+            return merge_command(merge_inputs, merge_output, merge_overwrite,
+                                 joined_command_line(argc, argv));
+        }
         if (models_app->parsed()) return models_command(model_name);
         if (ews.parsed()) return ews.run(joined_command_line(argc, argv));
     } catch (const input_error& error) {

@@ -1,0 +1,194 @@
+#include "study.hpp"
+
+#include "error.hpp"
+#include "journal.hpp"
+#include "result_file.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <charconv>
+#include <filesystem>
+#include <set>
+
+namespace vigil {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string run_identity(const scan_plan& plan, const shard_spec& shard) {
+    return fmt::format(
+        "{} {}\nmodel {}\nseed {}\nreplicates {}\ntrajectories {}\nshard {}/{}\n"
+        "scan text:\n{}",
+        result_format_name, result_format_version, plan.model_name, plan.seed, plan.replicates,
+        plan.trajectories, shard.index, shard.count, plan.text);
+}
+
+bool parse_count(const std::string& text, std::uint64_t& value) {
+    const auto* end = text.data() + text.size();
+    const auto [stop, error] = std::from_chars(text.data(), end, value);
+    return error == std::errc() && stop == end && !text.empty();
+}
+
+void check_output_directory(const std::string& output) {
+    const auto parent = fs::absolute(output).parent_path();
+    if (!fs::is_directory(parent)) {
+        throw run_error(
+            fmt::format("{}: the output directory {} does not exist", output, parent.string()));
+    }
+    if (fs::is_directory(output)) {
+        throw input_error(fmt::format("{}: is a directory; give a file name with -o", output));
+    }
+}
+
+// Builds the result file from the journal, marks it complete and moves it into place.
+void finalize(const scan_plan& plan, const model& chosen, const run_request& request,
+              const work_slice& slice) {
+    const std::string journal = journal_path(request.output);
+    const std::string partial = partial_path(request.output);
+    std::error_code ignored;
+    fs::remove(partial, ignored);
+    {
+        result_writer writer(partial, plan, chosen, request.command_line);
+        if (request.shard.count > 1) {
+            writer.mark_shard(request.shard.index, request.shard.count, slice.begin, slice.end);
+        }
+        read_journal(journal, [&](const result_block& block) { writer.write(block); });
+        writer.finish();
+    }
+    fs::rename(partial, request.output);
+    fs::remove(journal, ignored);
+}
+
+}  // namespace
+
+shard_spec parse_shard(const std::string& text) {
+    const auto slash = text.find('/');
+    shard_spec shard;
+    const bool parsed = slash != std::string::npos &&
+                        parse_count(text.substr(0, slash), shard.index) &&
+                        parse_count(text.substr(slash + 1), shard.count);
+    if (!parsed || shard.count < 1 || shard.index < 1 || shard.index > shard.count) {
+        throw input_error(fmt::format(
+            "--shard: \"{}\" is not a shard; write K/N with 1 <= K <= N, e.g. 2/8", text));
+    }
+    return shard;
+}
+
+work_slice shard_work(const scan_plan& plan, const shard_spec& shard) {
+    const std::uint64_t total = plan.points.size() * plan.replicates;
+    const auto boundary = [&](std::uint64_t k) {
+        // floor(k * total / count), split so that no product overflows.
+        const std::uint64_t quotient = total / shard.count, remainder = total % shard.count;
+        return quotient * k + remainder * k / shard.count;
+    };
+    return {boundary(shard.index - 1), boundary(shard.index)};
+}
+
+std::string journal_path(const std::string& output) {
+    return output + ".journal";
+}
+std::string partial_path(const std::string& output) {
+    return output + ".partial";
+}
+
+run_outcome run_to_file(const scan_plan& plan, const model& chosen, const run_request& request) {
+    const std::string journal = journal_path(request.output);
+    check_output_directory(request.output);
+    if (fs::exists(request.output) && !request.overwrite) {
+        if (request.resume && !fs::exists(journal)) {
+            const result_file finished(request.output, false);
+            if (finished.complete() && finished.scan_text() == plan.text &&
+                finished.seed() == plan.seed) {
+                return run_outcome::already_complete;
+            }
+        }
+        throw input_error(request.output + ": output exists; pass --overwrite to replace it");
+    }
+    if (fs::exists(journal) && !request.resume && !request.overwrite) {
+        throw input_error(journal +
+                          ": an interrupted run left this journal; pass --resume to "
+                          "continue it or --overwrite to start afresh");
+    }
+
+    const work_slice slice = shard_work(plan, request.shard);
+    const std::string identity = run_identity(plan, request.shard);
+    std::uint64_t done = slice.begin;
+    const auto count_done = [&](const result_block& block) {
+        done = std::max(done, block.point * plan.replicates + block.first_replicate + block.count);
+    };
+    auto writer =
+        request.resume && fs::exists(journal)
+            ? journal_writer::resume(journal, identity, count_done)
+            : (std::filesystem::remove(journal), journal_writer::create(journal, identity));
+
+    run_settings settings = request.settings;
+    settings.work_begin = done;
+    settings.work_end = slice.end;
+    run_scan(plan, chosen, writer, settings);
+    writer.sync();
+    finalize(plan, chosen, request, slice);
+    return run_outcome::completed;
+}
+
+void merge_shards(const std::vector<std::string>& inputs, const std::string& output, bool overwrite,
+                  const std::string& command_line) {
+    if (inputs.empty()) throw input_error("merge: give the shard files to join");
+    check_output_directory(output);
+    if (fs::exists(output) && !overwrite) {
+        throw input_error(output + ": output exists; pass --overwrite to replace it");
+    }
+
+    std::vector<result_file> shards;
+    for (const auto& input : inputs) {
+        if (!fs::exists(input)) throw input_error(input + ": no such file");
+        shards.emplace_back(input, false);
+        if (!shards.back().complete()) {
+            throw input_error(input + ": this shard did not finish (no completion mark)");
+        }
+    }
+    const result_file& first = shards.front();
+    std::set<std::uint64_t> indices;
+    std::uint64_t count = 0;
+    for (const auto& shard : shards) {
+        const auto differ = [&](const std::string& what) {
+            throw input_error(fmt::format("{}: cannot merge with {}: different {}", shard.path(),
+                                          first.path(), what));
+        };
+        if (shard.model_name() != first.model_name()) differ("model");
+        if (shard.seed() != first.seed()) differ("seed");
+        if (shard.scan_text() != first.scan_text()) differ("scan text");
+        if (shard.attribute("vigil_version") != first.attribute("vigil_version")) {
+            differ("vigil version");
+        }
+        const std::string text = shard.attribute("shard");
+        const shard_spec spec = text.empty() ? shard_spec{} : parse_shard(text);
+        if (count == 0) count = spec.count;
+        if (spec.count != count) differ("shard count");
+        if (!indices.insert(spec.index).second) {
+            throw input_error(fmt::format("{}: shard {} is given twice", shard.path(), text));
+        }
+    }
+    if (indices.size() != count) {
+        throw input_error(fmt::format("merge: {} of {} shards given; every shard is needed once",
+                                      indices.size(), count));
+    }
+
+    const model& chosen = find_model(first.model_name());
+    const scan_plan plan = parse_scan(first.scan_text(), first.attribute("scan_file"));
+    const std::string partial = partial_path(output);
+    std::error_code ignored;
+    fs::remove(partial, ignored);
+    try {
+        result_writer writer(partial, plan, chosen, command_line);
+        for (const auto& shard : shards) shard.copy_work_into(writer, plan, chosen);
+        writer.finish();
+    } catch (...) {
+        fs::remove(partial, ignored);
+        throw;
+    }
+    fs::rename(partial, output);
+}
+
+}  // namespace vigil
