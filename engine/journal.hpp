@@ -58,6 +58,11 @@ private:
     double last_sync_ = 0;
 };
 
+// Fault injection for the kill-and-resume tests: kills the process (SIGKILL) when the
+// environment variable VIGIL_FAULT_KILL_AT equals `name`. VIGIL_FAULT_KILL_AT_JOURNAL_BYTE=N
+// likewise kills a run once N bytes of its journal are written, possibly inside a record.
+void fault_point(const char* name);
+
 // Reads every valid block of a journal in order; returns the identity it was written for.
 // A torn tail is ignored. input_error if the file is not a vigil journal.
 std::string read_journal(const std::string& path,

@@ -54,7 +54,11 @@ void finalize(const scan_plan& plan, const model& chosen, const run_request& req
         if (request.shard.count > 1) {
             writer.mark_shard(request.shard.index, request.shard.count, slice.begin, slice.end);
         }
-        read_journal(journal, [&](const result_block& block) { writer.write(block); });
+        std::uint64_t blocks = 0;
+        read_journal(journal, [&](const result_block& block) {
+            writer.write(block);
+            if (++blocks == 3) fault_point("building-result-file");
+        });
         writer.finish();
     }
     fs::rename(partial, request.output);
