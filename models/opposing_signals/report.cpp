@@ -132,6 +132,13 @@ std::vector<report_column> analyze_point(const point_configuration& configuratio
     columns.push_back(value_column("theory_sharpness_flow",
                                    "q alpha^2 ||beta||: the sharpness gradient flow converges to",
                                    theory.sharpness_flow, true));
+    build.mean_and_spread("sharpness_formula_ratio", "long_run_sharpness_formula_ratio",
+                          "measured sharpness / q alpha^2 (||b||^2 + ||A[:,0]||^2) in the long run "
+                          "(spec: about 1)",
+                          true);
+    build.mean_and_spread("eigenvector_outlier_share", "long_run_eigenvector_outlier_share",
+                          "share of the top eigenvector on A[:,0] in the long run (spec: >= 0.99)",
+                          true);
     build.mean_and_spread("sharpness_flow_least_squares", "least_squares_weight_norm",
                           "q alpha^2 ||w*|| with w* the exact least-squares fit of each data set "
                           "(the flow limit without the finite-sample shift of w* from beta)",
@@ -166,10 +173,9 @@ std::vector<report_column> analyze_point(const point_configuration& configuratio
                           true);
     build.mean_and_spread("antiphase_alternation", "group_loss_alternation",
                           "rms antiphase period-2 part of the group losses relative to their "
-                          "level (about 0: no A/B alternation)",
-                          true);
+                          "level (about 0: no A/B alternation)");
     build.mean_and_spread("w0_lag1_correlation", "outlier_weight_lag1_correlation",
-                          "lag-1 autocorrelation of w_0 in the long run (-1: period 2)");
+                          "lag-1 autocorrelation of w_0 in the long run (-1: period 2)", true);
     build.mean_and_spread("w0_period2_amplitude", "outlier_weight_period2_amplitude",
                           "half the mean step-to-step change of w_0 in the long run");
 
@@ -184,8 +190,6 @@ std::vector<report_column> analyze_point(const point_configuration& configuratio
                           "first step with sharpness >= 2 / learning_rate (replicates that got "
                           "there)",
                           false, "steps");
-    build.mean_and_spread("eigenvector_outlier_share", "long_run_eigenvector_outlier_share",
-                          "share of the top eigenvector on A[:,0] in the long run (spec: >= 0.99)");
 
     build.mean_and_spread("discovery_precision", "discovery_precision",
                           "share of the discovered points that are outliers");

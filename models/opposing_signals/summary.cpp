@@ -120,6 +120,9 @@ const std::vector<summary_field>& summary_fields() {
           "mean top Hessian eigenvalue over the long-run window (the last long_run_fraction of "
           "the steps)"},
          &S::long_run_sharpness},
+        {{"long_run_sharpness_formula_ratio", "1",
+          "mean over the long-run window of sharpness / (q alpha^2 (||b||^2 + ||A[:,0]||^2))"},
+         &S::long_run_sharpness_formula_ratio},
         {{"long_run_second_layer_norm_sq", "1", "mean ||b||^2 over the long-run window"},
          &S::long_run_second_layer_norm_sq},
         {{"long_run_outlier_column_norm_sq", "1", "mean ||A[:,0]||^2 over the long-run window"},
@@ -235,17 +238,26 @@ run_summary summarize(const training_history& history, const data_set& data,
     summary.long_run_loss = window_mean(history.loss, first);
     summary.final_loss = history.loss.back();
 
+    // q alpha^2 as the data set's second moment of x_0.
+    const double outlier_moment =
+        data.inputs.col(0).squaredNorm() / static_cast<double>(data.inputs.rows());
     double sharpness_sum = 0;
     double share_sum = 0;
+    double formula_ratio_sum = 0;
     double recorded = 0;
     for (std::size_t i = 0; i < history.recorded_step.size(); ++i) {
         if (history.recorded_step[i] < static_cast<double>(first)) continue;
         sharpness_sum += history.sharpness[i];
         share_sum += history.eigenvector_outlier_share[i];
+        const auto step = static_cast<std::size_t>(history.recorded_step[i]);
+        const double formula = outlier_moment * (history.second_layer_norm_sq[step] +
+                                                 history.outlier_column_norm_sq[step]);
+        formula_ratio_sum += history.sharpness[i] / formula;
         recorded += 1;
     }
     summary.long_run_sharpness = sharpness_sum / recorded;
     summary.long_run_eigenvector_outlier_share = share_sum / recorded;
+    summary.long_run_sharpness_formula_ratio = formula_ratio_sum / recorded;
 
     double change = 0;
     for (std::size_t t = first + 1; t <= steps; ++t) {

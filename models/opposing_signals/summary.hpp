@@ -16,6 +16,7 @@ namespace vigil::opposing_signals {
 
 struct run_summary {
     double long_run_sharpness = 0;
+    double long_run_sharpness_formula_ratio = 0;
     double long_run_second_layer_norm_sq = 0;
     double long_run_outlier_column_norm_sq = 0;
     double long_run_outlier_weight = 0;  // the balance point reached

@@ -53,6 +53,8 @@ TEST(summary, period2_antiphase_and_spike_of_an_oscillating_history) {
     EXPECT_NEAR(summary.group_loss_antiphase_correlation, -1.0, 1e-12);
     EXPECT_NEAR(summary.group_loss_alternation, 2.0 / 13.0, 1e-12);
     EXPECT_NEAR(summary.long_run_sharpness, 40.0, 0.05);
+    // q alpha^2 of two_groups() is 2 / 4: the formula gives 0.5 (1.28 + 0.001).
+    EXPECT_NEAR(summary.long_run_sharpness_formula_ratio, 40.0 / (0.5 * 1.281), 0.1);
     EXPECT_EQ(summary.edge_of_stability_step, 4.0);  // 10 * 4 = 40 = 2 / 0.05
     EXPECT_EQ(summary.spike_height, 2.0);
     EXPECT_EQ(summary.spike_step, 10.0);
