@@ -8,7 +8,9 @@ packages=(
     libboost-dev libboost-math-dev
     libhdf5-dev hdf5-tools
     libtomlplusplus-dev libcli11-dev libfmt-dev nlohmann-json3-dev librandom123-dev
-    libeigen3-dev libnlopt-cxx-dev libfftw3-dev libcsv-dev
+    libeigen3-dev libnlopt-cxx-dev
+    libopenmpi-dev openmpi-bin
+    clang-14 libclang-rt-14-dev libfftw3-dev libcsv-dev
     libgtest-dev libgmock-dev libbenchmark-dev
     clang-format
     python3 python3-numpy python3-h5py python3-matplotlib

@@ -9,6 +9,7 @@
 #include "engine/scan.hpp"
 #include "engine/study.hpp"
 #include "ews_command.hpp"
+#include "mpi_session.hpp"
 #include "table.hpp"
 #include "vigil/version.hpp"
 
@@ -84,11 +85,62 @@ std::string default_output(const run_arguments& arguments, const shard_spec& sha
     return fmt::format("{}.shard-{}-of-{}.h5", stem, shard.index, shard.count);
 }
 
-int run_command(const run_arguments& arguments, const std::string& command_line) {
+// Under mpirun: rank R runs shard R+1 of N into OUT.shard-(R+1)-of-N, then rank 0 merges the
+// shard files into OUT and removes them. Each rank resumes its own journal with --resume.
+int run_under_mpi(const scan_plan& plan, const model& chosen, run_request request,
+                  const mpi_session& mpi) {
+    if (fs::exists(request.output) && !request.overwrite) {
+        if (request.resume) {
+            const result_file finished(request.output, false);
+            if (finished.complete() && finished.scan_text() == plan.text) return 0;
+        }
+        throw input_error(request.output + ": output exists; pass --overwrite to replace it");
+    }
+    const std::string output = request.output;
+    const auto count = static_cast<std::uint64_t>(mpi.size());
+    request.shard = {static_cast<std::uint64_t>(mpi.rank()) + 1, count};
+    request.output = fmt::format("{}.shard-{}-of-{}", output, request.shard.index, count);
+    if (mpi.rank() != 0) request.settings.on_point_done = nullptr;
+
+    int status = 0;
+    try {
+        run_to_file(plan, chosen, request);
+    } catch (const input_error& error) {
+        fmt::print(stderr, "vigil: error (rank {}): {}\n", mpi.rank(), error.what());
+        status = 2;
+    } catch (const std::exception& error) {
+        fmt::print(stderr, "vigil: run failed (rank {}): {}\n", mpi.rank(), error.what());
+        status = 1;
+    }
+    status = mpi.maximum(status);
+    if (status != 0) return status;
+
+    if (mpi.rank() == 0) {
+        std::vector<std::string> shards;
+        for (std::uint64_t k = 1; k <= count; ++k) {
+            shards.push_back(fmt::format("{}.shard-{}-of-{}", output, k, count));
+        }
+        try {
+            merge_shards(shards, output, request.overwrite, request.command_line);
+            for (const auto& shard : shards) fs::remove(shard);
+            fmt::print(stderr, "vigil: {} ranks wrote {}\n", count, output);
+        } catch (const std::exception& error) {
+            fmt::print(stderr, "vigil: merging the ranks' files failed: {}\n", error.what());
+            status = 1;
+        }
+    }
+    return mpi.maximum(status);
+}
+
+int run_command(const run_arguments& arguments, const std::string& command_line,
+                const mpi_session& mpi) {
     const scan_plan plan = read_scan_file(arguments.scan_path);
     const model& chosen = find_model(plan.model_name);
     if (arguments.threads < 0) throw input_error("--threads: must be >= 0 (0: all cores)");
     const shard_spec shard = arguments.shard.empty() ? shard_spec{} : parse_shard(arguments.shard);
+    if (mpi.active() && shard.count > 1) {
+        throw input_error("--shard: cannot be combined with mpirun, which shares the work itself");
+    }
 
     run_request request;
     request.output =
@@ -103,6 +155,7 @@ int run_command(const run_arguments& arguments, const std::string& command_line)
     if (fs::absolute(request.output) == fs::absolute(arguments.scan_path)) {
         throw input_error(request.output + ": the output would replace the scan file");
     }
+    if (mpi.active()) return run_under_mpi(plan, chosen, request, mpi);
 
     const auto slice = shard_work(plan, shard);
     fmt::print(stderr, "vigil: {} points x {} replicates of {}{} -> {}\n", plan.points.size(),
@@ -418,6 +471,7 @@ int models_command(const std::string& name) {
 
 int run_cli(int argc, char** argv) {
     h5::silence_library_errors();
+    const mpi_session mpi(argc, argv);
     CLI::App app{"vigil: stochastic simulation studies of detection limits", "vigil"};
     app.set_version_flag("--version",
                          fmt::format("vigil {} ({})", vigil_version, vigil_git_commit));
@@ -482,7 +536,7 @@ int run_cli(int argc, char** argv) {
     }
 
     try {
-        if (run_app->parsed()) return run_command(run, joined_command_line(argc, argv));
+        if (run_app->parsed()) return run_command(run, joined_command_line(argc, argv), mpi);
         if (analyze_app->parsed()) return analyze_command(analyze);
         if (info_app->parsed()) return info_command(info_path);
         if (merge_app->parsed()) {
