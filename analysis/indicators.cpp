@@ -1,5 +1,6 @@
 #include "analysis/indicators.hpp"
 
+#include "analysis/fft.hpp"
 #include "analysis/kendall.hpp"
 
 #include <algorithm>
@@ -239,52 +240,102 @@ double gaussian_sigma_points(double bandwidth_points, ews_convention convention)
                                                                       : r_sigma_per_bandwidth);
 }
 
+namespace {
+
+// Kernel lengths up to which the direct sum beats FFT convolution.
+constexpr std::size_t direct_kernel_limit = 64;
+
+// weights[k + radius] = exp(-(k / sigma)^2 / 2) for k = -radius .. radius.
+std::vector<double> gaussian_weights(std::size_t radius, double sigma) {
+    std::vector<double> weights(2 * radius + 1);
+    for (std::size_t j = 0; j < weights.size(); ++j) {
+        const double u = (static_cast<double>(j) - static_cast<double>(radius)) / sigma;
+        weights[j] = std::exp(-0.5 * u * u);
+    }
+    return weights;
+}
+
+// out[i] = sum_k weights[k + r] * extended[i + r + k] for i < extended.size() - 2r, with a
+// symmetric kernel of 2r + 1 weights: a direct sum for short kernels, else FFT convolution.
+std::vector<double> apply_symmetric_kernel(const std::vector<double>& extended,
+                                           const std::vector<double>& weights, bool use_fft) {
+    const std::size_t r = (weights.size() - 1) / 2;
+    const std::size_t count = extended.size() - 2 * r;
+    std::vector<double> out(count);
+    if (!use_fft) {
+        for (std::size_t i = 0; i < count; ++i) {
+            double sum = 0;
+            for (std::size_t j = 0; j < weights.size(); ++j) sum += weights[j] * extended[i + j];
+            out[i] = sum;
+        }
+        return out;
+    }
+    // Circular convolution over a length >= extended.size(): for the outputs kept, c - k stays
+    // inside [0, extended.size()), so nothing wraps around.
+    std::size_t length = 1;
+    while (length < extended.size()) length <<= 1;
+    std::vector<double> signal(length, 0.0);
+    std::copy(extended.begin(), extended.end(), signal.begin());
+    std::vector<double> kernel(length, 0.0);
+    for (std::size_t j = 0; j < weights.size(); ++j) {
+        const auto k = static_cast<std::ptrdiff_t>(j) - static_cast<std::ptrdiff_t>(r);
+        kernel[static_cast<std::size_t>((k + static_cast<std::ptrdiff_t>(length)) %
+                                        static_cast<std::ptrdiff_t>(length))] = weights[j];
+    }
+    const auto convolved = circular_convolution(signal, kernel);
+    for (std::size_t i = 0; i < count; ++i) out[i] = convolved[i + r];
+    return out;
+}
+
+}  // namespace
+
 std::vector<double> gaussian_smooth_points(std::span<const double> values, double sigma_points,
-                                           ews_convention convention) {
+                                           ews_convention convention,
+                                           kernel_evaluation evaluation) {
     const std::size_t n = values.size();
     if (!(sigma_points >= 0) || !std::isfinite(sigma_points)) {
         throw std::invalid_argument("Gaussian kernel sigma must be finite and >= 0");
     }
-    std::vector<double> smooth(n);
+    if (n == 0) return {};
+    const auto fft_for = [&](std::size_t kernel_points) {
+        return evaluation == kernel_evaluation::fft ||
+               (evaluation == kernel_evaluation::automatic && kernel_points > direct_kernel_limit);
+    };
+
     if (convention == ews_convention::ewstools) {
-        const auto radius = static_cast<std::ptrdiff_t>(kernel_truncation * sigma_points + 0.5);
+        const auto radius = static_cast<std::size_t>(kernel_truncation * sigma_points + 0.5);
         if (radius == 0) return {values.begin(), values.end()};
-        std::vector<double> kernel(static_cast<std::size_t>(2 * radius + 1));
+        auto weights = gaussian_weights(radius, sigma_points);
         double total = 0;
-        for (std::ptrdiff_t k = -radius; k <= radius; ++k) {
-            const double u = static_cast<double>(k) / sigma_points;
-            kernel[static_cast<std::size_t>(k + radius)] = std::exp(-0.5 * u * u);
-            total += kernel[static_cast<std::size_t>(k + radius)];
+        for (const double w : weights) total += w;
+        for (double& w : weights) w /= total;
+        std::vector<double> extended(n + 2 * radius);
+        for (std::size_t j = 0; j < extended.size(); ++j) {
+            extended[j] = values[reflected_index(
+                static_cast<std::ptrdiff_t>(j) - static_cast<std::ptrdiff_t>(radius), n)];
         }
-        for (double& w : kernel) w /= total;
-        for (std::size_t i = 0; i < n; ++i) {
-            double sum = 0;
-            for (std::ptrdiff_t k = -radius; k <= radius; ++k) {
-                const auto j = reflected_index(static_cast<std::ptrdiff_t>(i) + k, n);
-                sum += kernel[static_cast<std::size_t>(k + radius)] * values[j];
-            }
-            smooth[i] = sum;
-        }
-        return smooth;
+        return apply_symmetric_kernel(extended, weights, fft_for(weights.size()));
     }
+
     if (!(sigma_points > 0)) {
         throw std::invalid_argument(
             "Gaussian bandwidth rounds to 0 points; the r convention needs at least 1");
     }
-    const auto reach = static_cast<std::ptrdiff_t>(std::floor(kernel_truncation * sigma_points));
+    // Nadaraya-Watson with the weights outside the series dropped: numerator and denominator
+    // are the kernel applied to the zero-padded values and to the zero-padded indicator.
+    const auto reach = static_cast<std::size_t>(std::floor(kernel_truncation * sigma_points));
+    const auto weights = gaussian_weights(reach, sigma_points);
+    std::vector<double> padded_values(n + 2 * reach, 0.0);
+    std::vector<double> padded_ones(n + 2 * reach, 0.0);
     for (std::size_t i = 0; i < n; ++i) {
-        double numerator = 0;
-        double denominator = 0;
-        for (std::ptrdiff_t k = -reach; k <= reach; ++k) {
-            const auto j = static_cast<std::ptrdiff_t>(i) + k;
-            if (j < 0 || j >= static_cast<std::ptrdiff_t>(n)) continue;
-            const double u = static_cast<double>(k) / sigma_points;
-            const double w = std::exp(-0.5 * u * u);
-            numerator += w * values[static_cast<std::size_t>(j)];
-            denominator += w;
-        }
-        smooth[i] = numerator / denominator;
+        padded_values[i + reach] = values[i];
+        padded_ones[i + reach] = 1.0;
     }
+    const bool use_fft = fft_for(weights.size());
+    const auto numerator = apply_symmetric_kernel(padded_values, weights, use_fft);
+    const auto denominator = apply_symmetric_kernel(padded_ones, weights, use_fft);
+    std::vector<double> smooth(n);
+    for (std::size_t i = 0; i < n; ++i) smooth[i] = numerator[i] / denominator[i];
     return smooth;
 }
 
@@ -490,9 +541,16 @@ std::size_t window_points(const series_length& window, std::size_t n, ews_conven
 
 double density_ratio_of(double phi, std::size_t windows) {
     if (windows < 6 || !std::isfinite(phi)) return nan;
-    const double low = 5 * 0.5 / static_cast<double>(windows - 1);
+    // The low frequency depends only on the number of windows: one cosine per series.
+    thread_local std::size_t cached_windows = 0;
+    thread_local double cosine = 0;
+    if (windows != cached_windows) {
+        const double low = 5 * 0.5 / static_cast<double>(windows - 1);
+        cosine = std::cos(2 * std::numbers::pi * low);
+        cached_windows = windows;
+    }
     const double high_term = (1 + phi) * (1 + phi);
-    const double low_term = 1 - 2 * phi * std::cos(2 * std::numbers::pi * low) + phi * phi;
+    const double low_term = 1 - 2 * phi * cosine + phi * phi;
     return low_term > 0 ? high_term / low_term : nan;
 }
 
@@ -585,7 +643,7 @@ moment_values moment_statistics(const window_sums& s, ews_convention convention)
     out.sd = std::sqrt(out.variance);
     // Below this the window is constant up to rounding: shape statistics are undefined.
     if (!(m2 > 1e-13 * (a2 + s.shift * s.shift))) return out;
-    const double g1 = m3 / std::pow(m2, 1.5);
+    const double g1 = m3 / (m2 * std::sqrt(m2));
     const double ratio = m4 / (m2 * m2);
     if (convention == ews_convention::ewstools) {
         out.skewness = std::sqrt(n * (n - 1)) / (n - 2) * g1;

@@ -99,11 +99,15 @@ double gaussian_sigma_points(double bandwidth_points, ews_convention convention)
 
 // Discrete Gaussian smoothing of an evenly sampled series, sigma in points. ewstools: scipy's
 // gaussian_filter1d (mode "reflect", truncate 4); earlywarnings: R's ksmooth on index times.
-std::vector<double> gaussian_smooth_points(std::span<const double> values, double sigma_points,
-                                           ews_convention convention);
+// Kernels longer than 64 points are applied by FFT convolution, O(n log n) instead of
+// O(n sigma); the two evaluations agree to rounding (`evaluation` forces one, for tests).
+enum class kernel_evaluation { automatic, direct, fft };
+std::vector<double> gaussian_smooth_points(
+    std::span<const double> values, double sigma_points, ews_convention convention,
+    kernel_evaluation evaluation = kernel_evaluation::automatic);
 
 // Nadaraya-Watson Gaussian smoothing in time units (any sampling): weights within 4 sigma,
-// renormalised at the edges.
+// renormalised at the edges. A direct sum: O(n times the points within 4 sigma).
 std::vector<double> gaussian_smooth_time(std::span<const double> time,
                                          std::span<const double> values, double sigma_time);
 

@@ -108,8 +108,21 @@ double trend_tau(std::span<const double> time, std::span<const double> values) {
         kept_time.push_back(time[i]);
         kept_values.push_back(values[i]);
     }
-    if (kept_values.size() < 3) return std::numeric_limits<double>::quiet_NaN();
-    return kendall_tau_b(kept_time, kept_values);
+    const std::size_t n = kept_values.size();
+    if (n < 3) return std::numeric_limits<double>::quiet_NaN();
+    for (std::size_t i = 1; i < n; ++i) {
+        if (!(kept_time[i] > kept_time[i - 1])) return kendall_tau_b(kept_time, kept_values);
+    }
+    // Strictly increasing times: already sorted, no ties in time, so tau-b needs only the
+    // exchanges that sort the values and their ties.
+    std::vector<double> scratch(n);
+    const std::uint64_t discordant = merge_sort_count(kept_values, scratch, 0, n);
+    const std::uint64_t ties_y = tied_pairs(kept_values);
+    const std::uint64_t total = static_cast<std::uint64_t>(n) * (n - 1) / 2;
+    if (ties_y == total) return std::numeric_limits<double>::quiet_NaN();
+    const double difference =
+        static_cast<double>(total - ties_y) - 2.0 * static_cast<double>(discordant);
+    return difference / std::sqrt(static_cast<double>(total) * static_cast<double>(total - ties_y));
 }
 
 }  // namespace vigil::analysis

@@ -1,16 +1,14 @@
 #include "analysis/surrogates.hpp"
 
+#include "analysis/fft.hpp"
 #include "analysis/kendall.hpp"
 
-#include <fftw3.h>
 #include <boost/random/normal_distribution.hpp>
 
 #include <algorithm>
 #include <cmath>
 #include <complex>
 #include <limits>
-#include <memory>
-#include <mutex>
 #include <numbers>
 #include <stdexcept>
 
@@ -19,19 +17,6 @@ namespace vigil::analysis {
 namespace {
 
 constexpr double max_abs_phi = 0.999;
-
-std::mutex& fftw_planner_mutex() {
-    static std::mutex mutex;
-    return mutex;
-}
-
-struct fftw_plan_deleter {
-    void operator()(fftw_plan_s* plan) const {
-        const std::lock_guard lock(fftw_planner_mutex());
-        fftw_destroy_plan(plan);
-    }
-};
-using unique_plan = std::unique_ptr<fftw_plan_s, fftw_plan_deleter>;
 
 }  // namespace
 
@@ -86,22 +71,7 @@ std::vector<double> ar1_surrogate(const ar1_fit& fit, std::size_t n, random_stre
 std::vector<double> phase_randomised_surrogate(std::span<const double> x, random_stream& stream) {
     const std::size_t n = x.size();
     if (n < 3) throw std::invalid_argument("phase randomisation needs at least 3 points");
-    std::vector<double> real(x.begin(), x.end());
-    std::vector<std::complex<double>> spectrum(n / 2 + 1);
-    auto* bins = reinterpret_cast<fftw_complex*>(spectrum.data());
-    const int length = static_cast<int>(n);
-    unique_plan forward;
-    unique_plan backward;
-    {
-        const std::lock_guard lock(fftw_planner_mutex());
-        // FFTW_ESTIMATE leaves the input untouched while planning and picks the same plan
-        // every time, so the surrogates are reproducible bit for bit.
-        forward.reset(fftw_plan_dft_r2c_1d(length, real.data(), bins, FFTW_ESTIMATE));
-        backward.reset(fftw_plan_dft_c2r_1d(length, bins, real.data(), FFTW_ESTIMATE));
-    }
-    if (!forward || !backward) throw std::runtime_error("FFTW could not make a plan");
-    fftw_execute(forward.get());
-
+    auto spectrum = forward_real_fft(x);
     // Bins 1 .. ceil(n/2) - 1 have a conjugate partner; 0 (the mean) and, for even n, n/2
     // (Nyquist) are real and stay as they are.
     const std::size_t last_paired = (n - 1) / 2;
@@ -109,9 +79,7 @@ std::vector<double> phase_randomised_surrogate(std::span<const double> x, random
         const double angle = 2 * std::numbers::pi * stream.uniform_open();
         spectrum[k] *= std::polar(1.0, angle);
     }
-    fftw_execute(backward.get());  // c2r overwrites the spectrum; it is not needed again
-    for (double& v : real) v /= static_cast<double>(n);
-    return real;
+    return inverse_real_fft(spectrum, n);
 }
 
 std::string to_string(surrogate_kind kind) {
@@ -133,12 +101,15 @@ double surrogate_p_value(double observed_tau, std::span<const double> surrogate_
 }
 
 surrogate_result surrogate_test(const ews_result& observed, ews_convention convention,
-                                surrogate_kind kind, std::size_t count, const stream_key& key) {
+                                surrogate_kind kind, std::size_t count, const stream_key& key,
+                                std::span<const indicator> which) {
     const auto& series = observed.series;
     const std::size_t n = series.residuals.size();
     surrogate_result out;
     out.kind = kind;
-    out.taus.assign(std::size(all_indicators), std::vector<double>(count));
+    out.taus.assign(std::size(all_indicators), {});
+    out.p_values.assign(std::size(all_indicators), std::numeric_limits<double>::quiet_NaN());
+    for (const auto each : which) out.taus[static_cast<std::size_t>(each)].resize(count);
     const ar1_fit fit = kind == surrogate_kind::ar1 ? fit_ar1(series.residuals) : ar1_fit{};
     const rolling_options rolling{observed.rolling.window, observed.rolling.lag, convention};
 
@@ -150,13 +121,13 @@ surrogate_result surrogate_test(const ews_result& observed, ews_convention conve
                                    : phase_randomised_surrogate(series.residuals, stream);
         for (std::size_t i = 0; i < n; ++i) state[i] = series.trend[i] + residuals[i];
         const auto rolled = rolling_statistics(residuals, state, rolling);
-        for (std::size_t k = 0; k < std::size(all_indicators); ++k) {
-            out.taus[k][s] = trend_tau(series.time, rolled[all_indicators[k]]);
+        for (const auto each : which) {
+            out.taus[static_cast<std::size_t>(each)][s] = trend_tau(series.time, rolled[each]);
         }
     }
-    for (std::size_t k = 0; k < std::size(all_indicators); ++k) {
-        out.p_values.push_back(
-            surrogate_p_value(observed.tau[k], out.taus[k], expected_direction(all_indicators[k])));
+    for (const auto each : which) {
+        const auto k = static_cast<std::size_t>(each);
+        out.p_values[k] = surrogate_p_value(observed.tau[k], out.taus[k], expected_direction(each));
     }
     return out;
 }

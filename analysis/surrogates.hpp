@@ -3,9 +3,8 @@
 // Surrogate significance of early-warning trends: series with the observed residuals'
 // autocorrelation but no trend, drawn from keyed random streams, so one key gives the same
 // surrogates and p-values run after run. AR(1) surrogates are bit-identical on every machine;
-// phase surrogates go through FFTW (FFTW_ESTIMATE plans, no timing), whose SIMD codelets depend
-// on the CPU, so their last bits may differ between machines. Thread-safe: FFTW planning is
-// serialised by a mutex.
+// phase surrogates go through FFTW (analysis/fft.hpp), whose SIMD codelets depend on the CPU,
+// so their last bits may differ between machines. Pure apart from the stream; thread-safe.
 
 #include "analysis/indicators.hpp"
 #include "engine/random_stream.hpp"
@@ -51,13 +50,15 @@ double surrogate_p_value(double observed_tau, std::span<const double> surrogate_
 // Per indicator (in all_indicators order): the taus of `count` surrogates of the residuals of
 // `observed`, each run through the same rolling window, lag and convention (the state for the
 // ewstools cv is trend + surrogate), and the p-value of the observed tau. Surrogate i draws
-// from random_stream({key.seed, key.stream, key.point, i}).
+// from random_stream({key.seed, key.stream, key.point, i}). Only the indicators in `which`
+// are tested (the others keep no taus and a NaN p-value); the surrogates do not depend on it.
 struct surrogate_result {
     surrogate_kind kind = surrogate_kind::ar1;
     std::vector<std::vector<double>> taus;  // [indicator][surrogate]
     std::vector<double> p_values;           // [indicator]
 };
 surrogate_result surrogate_test(const ews_result& observed, ews_convention convention,
-                                surrogate_kind kind, std::size_t count, const stream_key& key);
+                                surrogate_kind kind, std::size_t count, const stream_key& key,
+                                std::span<const indicator> which = all_indicators);
 
 }  // namespace vigil::analysis

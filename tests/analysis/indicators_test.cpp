@@ -16,6 +16,8 @@ namespace {
 constexpr auto ewstools = ews_convention::ewstools;
 constexpr auto r_convention = ews_convention::earlywarnings;
 
+std::vector<double> random_series(std::size_t n, double offset, double ar, std::uint64_t id);
+
 // ---- one window, by hand ---------------------------------------------------------------
 //
 // x = 2, 4, 3, 7, 4 (n = 5). Mean 4, deviations d = -2, 0, -1, 3, 0.
@@ -228,6 +230,26 @@ TEST(gaussian_smooth_points, kernel_weights_by_hand) {
     const auto edge_r =
         gaussian_smooth_points(std::vector<double>{1, 0, 0, 0, 0}, 0.5, r_convention);
     EXPECT_NEAR(edge_r[0], 0.8805369017749616, 1e-12);
+}
+
+// The FFT convolution used for long kernels gives the direct sums to rounding, in both
+// conventions, for kernels shorter and longer than the series (repeated reflections).
+TEST(gaussian_smooth_points, fft_equals_direct_sum) {
+    for (const std::size_t n : {7u, 100u, 1001u}) {
+        const auto x = random_series(n, 3.0, 0.9, 6);
+        for (const double sigma : {0.8, 5.0, 40.0, 400.0}) {
+            for (const auto convention : {ewstools, r_convention}) {
+                const auto direct =
+                    gaussian_smooth_points(x, sigma, convention, kernel_evaluation::direct);
+                const auto fft =
+                    gaussian_smooth_points(x, sigma, convention, kernel_evaluation::fft);
+                ASSERT_EQ(direct.size(), fft.size());
+                for (std::size_t i = 0; i < n; ++i) {
+                    EXPECT_NEAR(fft[i], direct[i], 1e-12 * 10) << n << " " << sigma << " " << i;
+                }
+            }
+        }
+    }
 }
 
 TEST(gaussian_smooth_points, sigma_per_bandwidth) {

@@ -94,6 +94,21 @@ TEST(kendall_tau_b, matches_brute_force_with_many_ties) {
     }
 }
 
+// The sorted-time shortcut of trend_tau against the general tau-b, with ties in the values.
+TEST(trend_tau, equals_kendall_tau_b_against_time) {
+    random_stream stream({8, 0, 0, 0});
+    for (const std::size_t n : {3u, 10u, 500u}) {
+        std::vector<double> time(n);
+        std::vector<double> values(n);
+        for (std::size_t i = 0; i < n; ++i) {
+            time[i] = 0.5 * static_cast<double>(i);
+            values[i] = std::floor(stream.uniform_open() * 7);
+        }
+        EXPECT_NEAR(trend_tau(time, values), kendall_tau_b(time, values), 1e-14) << n;
+    }
+    EXPECT_TRUE(std::isnan(trend_tau(std::vector<double>{1, 2, 3}, std::vector<double>{4, 4, 4})));
+}
+
 TEST(trend_tau, skips_leading_nans) {
     const std::vector<double> time = {1, 2, 3, 4, 5, 6};
     const std::vector<double> values = {NAN, NAN, 1, 1, 2, 3};

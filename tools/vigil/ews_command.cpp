@@ -601,12 +601,12 @@ int ews_command::run(const std::string& command_line) const {
         outcome.result = an::early_warning(series.time, series.values, settings.options);
         if (arguments.surrogates > 0) {
             const auto convention = settings.options.detrending.convention;
-            outcome.surrogates.push_back(
-                an::surrogate_test(outcome.result, convention, an::surrogate_kind::ar1,
-                                   arguments.surrogates, {arguments.seed, ar1_surrogate_stream}));
-            outcome.surrogates.push_back(
-                an::surrogate_test(outcome.result, convention, an::surrogate_kind::phase,
-                                   arguments.surrogates, {arguments.seed, phase_surrogate_stream}));
+            outcome.surrogates.push_back(an::surrogate_test(
+                outcome.result, convention, an::surrogate_kind::ar1, arguments.surrogates,
+                {arguments.seed, ar1_surrogate_stream}, settings.indicators));
+            outcome.surrogates.push_back(an::surrogate_test(
+                outcome.result, convention, an::surrogate_kind::phase, arguments.surrogates,
+                {arguments.seed, phase_surrogate_stream}, settings.indicators));
         }
         if (arguments.sensitivity) outcome.sensitivity = run_sensitivity(series, settings.options);
     } catch (const std::invalid_argument& error) {
