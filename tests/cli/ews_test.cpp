@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
@@ -34,7 +35,9 @@ protected:
     void SetUp() override {
         h5::silence_library_errors();
         const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-        scratch_ = fs::temp_directory_path() / (std::string("vigil_ews_") + info->name());
+        // The process id keeps checkouts that test at the same time out of each other's way.
+        scratch_ = fs::temp_directory_path() /
+                   ("vigil_ews_" + std::to_string(getpid()) + "_" + info->name());
         fs::remove_all(scratch_);
         fs::create_directories(scratch_);
     }
