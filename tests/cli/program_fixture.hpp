@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -29,7 +30,9 @@ protected:
     void SetUp() override {
         h5::silence_library_errors();
         const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-        directory_ = fs::temp_directory_path() / (std::string("vigil_cli_") + info->name());
+        // The process id keeps checkouts that test at the same time out of each other's way.
+        directory_ = fs::temp_directory_path() /
+                     ("vigil_cli_" + std::to_string(getpid()) + "_" + info->name());
         fs::remove_all(directory_);
         fs::create_directories(directory_);
     }
