@@ -1,9 +1,10 @@
 #pragma once
 
 // Real discrete Fourier transforms for analysis/ (phase-randomised surrogates, kernel
-// smoothing), through FFTW. Plans use FFTW_ESTIMATE (no timing runs, so the same plan every
-// time) and are made under one process-wide mutex because FFTW's planner is not thread-safe;
-// the functions are therefore safe to call from any thread.
+// smoothing), through FFTW. Plans use FFTW_ESTIMATE (no timing runs) on fftw_malloc-aligned
+// buffers, so a given length always gets the same plan and the same bits on one machine,
+// whatever the thread count or heap state. Plans are made under one process-wide mutex
+// (FFTW's planner is not thread-safe); the functions are safe to call from any thread.
 
 #include <complex>
 #include <cstddef>
