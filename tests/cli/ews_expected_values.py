@@ -3,9 +3,10 @@
 
 Run once by hand (/usr/bin/python3 with Debian's numpy and scipy); its printed numbers were
 pasted into ews_test.cpp. The test suite does not run it. It shares no code with vigil: the
-trend comes from scipy.ndimage.gaussian_filter1d (what ewstools calls) or from a direct
-Nadaraya-Watson sum (R's ksmooth), the window statistics from numpy/scipy one window at a
-time, and Kendall's tau from scipy.stats.kendalltau (tau-b).
+trend comes from scipy.ndimage.gaussian_filter1d (what ewstools calls), from a direct
+Nadaraya-Watson sum (R's ksmooth), from numpy.polyfit, or from the LOWESS below (Cleveland's
+algorithm written out with argsort and weighted numpy.polyfit), the window statistics from
+numpy/scipy one window at a time, and Kendall's tau from scipy.stats.kendalltau (tau-b).
 """
 
 import numpy as np
@@ -31,6 +32,29 @@ def gaussian_trend(x, bandwidth_fraction, convention):
         w = np.exp(-0.5 * ((j[keep] - i) / sigma) ** 2)
         trend[i] = np.sum(w * x[keep]) / np.sum(w)
     return trend
+
+
+def lowess_trend(t, x, span, degree, passes):
+    n = len(x)
+    k = int(np.floor(span * n))
+    robustness = np.ones(n)
+    for _ in range(passes + 1):
+        fit = np.empty(n)
+        for i in range(n):
+            d = np.abs(t - t[i])
+            nearest = np.argsort(d, kind="stable")[:k]  # ties: the earlier point first
+            h = d[nearest].max()
+            w = (1 - (d[nearest] / h) ** 3) ** 3 * robustness[nearest]
+            keep = w > 0
+            # numpy.polyfit weights multiply the residuals: pass the square roots.
+            coefficients = np.polyfit(t[nearest][keep] - t[i], x[nearest][keep], degree,
+                                      w=np.sqrt(w[keep]))
+            fit[i] = coefficients[-1]
+        residuals = np.abs(x - fit)
+        scale = 6 * np.median(residuals)
+        u = residuals / scale
+        robustness = np.where(u < 1, (1 - u**2) ** 2, 0.0)
+    return fit
 
 
 def window_values(r, s, windows, convention):
@@ -63,6 +87,9 @@ def analyse(name, convention, detrend, bandwidth, window_fraction):
     n = len(x)
     if detrend == "gaussian":
         trend = gaussian_trend(x, bandwidth, convention)
+    elif detrend == "lowess":
+        trend = (lowess_trend(t, x, bandwidth, 1, 3) if convention == "ewstools"
+                 else lowess_trend(t, x, bandwidth, 2, 0))
     else:
         trend = np.polyval(np.polyfit(t, x, 1), t)
     r = x - trend
@@ -74,7 +101,7 @@ def analyse(name, convention, detrend, bandwidth, window_fraction):
         v = window_values(r[e - w + 1:e + 1], x[e - w + 1:e + 1], windows, convention)
         for k, value in v.items():
             series.setdefault(k, []).append(value)
-    print(f"// {name}: {convention}, {detrend} bandwidth {bandwidth}, window {w} of {n}")
+    print(f"// {name}: {convention}, {detrend} bandwidth/span {bandwidth}, window {w} of {n}")
     picks = [w - 1, (w - 1 + n - 1) // 2, n - 1]
     print(f"//   trend at {picks}: " + ", ".join(f"{trend[i]:.17g}" for i in picks))
     for k, values in series.items():
@@ -87,3 +114,5 @@ analyse("foldbif", "ewstools", "gaussian", 0.2, 0.5)
 analyse("glaciation", "ewstools", "gaussian", 0.2, 0.5)
 analyse("foldbif", "r", "gaussian", 0.1, 0.5)
 analyse("glaciation", "r", "linear", 0.2, 0.25)
+analyse("foldbif", "ewstools", "lowess", 0.2, 0.5)
+analyse("glaciation", "r", "lowess", 0.3, 0.5)
