@@ -100,35 +100,51 @@ double surrogate_p_value(double observed_tau, std::span<const double> surrogate_
     return static_cast<double>(1 + at_least) / static_cast<double>(1 + surrogate_taus.size());
 }
 
-surrogate_result surrogate_test(const ews_result& observed, ews_convention convention,
-                                surrogate_kind kind, std::size_t count, const stream_key& key,
-                                std::span<const indicator> which) {
+std::vector<std::vector<double>> surrogate_taus(const ews_result& observed,
+                                                ews_convention convention, surrogate_kind kind,
+                                                std::size_t first, std::size_t count,
+                                                const stream_key& key,
+                                                std::span<const indicator> which) {
     const auto& series = observed.series;
     const std::size_t n = series.residuals.size();
-    surrogate_result out;
-    out.kind = kind;
-    out.taus.assign(std::size(all_indicators), {});
-    out.p_values.assign(std::size(all_indicators), std::numeric_limits<double>::quiet_NaN());
-    for (const auto each : which) out.taus[static_cast<std::size_t>(each)].resize(count);
+    std::vector<std::vector<double>> taus(std::size(all_indicators));
+    for (const auto each : which) taus[static_cast<std::size_t>(each)].resize(count);
     const ar1_fit fit = kind == surrogate_kind::ar1 ? fit_ar1(series.residuals) : ar1_fit{};
     const rolling_options rolling{observed.rolling.window, observed.rolling.lag, convention};
 
     std::vector<double> state(n);
     for (std::size_t s = 0; s < count; ++s) {
-        random_stream stream({key.seed, key.stream, key.point, s});
+        random_stream stream({key.seed, key.stream, key.point, first + s});
         const auto residuals = kind == surrogate_kind::ar1
                                    ? ar1_surrogate(fit, n, stream)
                                    : phase_randomised_surrogate(series.residuals, stream);
         for (std::size_t i = 0; i < n; ++i) state[i] = series.trend[i] + residuals[i];
         const auto rolled = rolling_statistics(residuals, state, rolling);
         for (const auto each : which) {
-            out.taus[static_cast<std::size_t>(each)][s] = trend_tau(series.time, rolled[each]);
+            taus[static_cast<std::size_t>(each)][s] = trend_tau(series.time, rolled[each]);
         }
     }
+    return taus;
+}
+
+std::vector<double> surrogate_p_values(const ews_result& observed,
+                                       const std::vector<std::vector<double>>& taus,
+                                       std::span<const indicator> which) {
+    std::vector<double> p(std::size(all_indicators), std::numeric_limits<double>::quiet_NaN());
     for (const auto each : which) {
         const auto k = static_cast<std::size_t>(each);
-        out.p_values[k] = surrogate_p_value(observed.tau[k], out.taus[k], expected_direction(each));
+        p[k] = surrogate_p_value(observed.tau[k], taus[k], expected_direction(each));
     }
+    return p;
+}
+
+surrogate_result surrogate_test(const ews_result& observed, ews_convention convention,
+                                surrogate_kind kind, std::size_t count, const stream_key& key,
+                                std::span<const indicator> which) {
+    surrogate_result out;
+    out.kind = kind;
+    out.taus = surrogate_taus(observed, convention, kind, 0, count, key, which);
+    out.p_values = surrogate_p_values(observed, out.taus, which);
     return out;
 }
 

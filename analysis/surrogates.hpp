@@ -61,4 +61,18 @@ surrogate_result surrogate_test(const ews_result& observed, ews_convention conve
                                 surrogate_kind kind, std::size_t count, const stream_key& key,
                                 std::span<const indicator> which = all_indicators);
 
+// The taus of surrogates first .. first + count - 1 alone ([indicator][surrogate - first],
+// empty rows for indicators not in `which`): the same numbers surrogate_test computes for
+// them, so callers may split the surrogates among threads and join the rows in order.
+std::vector<std::vector<double>> surrogate_taus(const ews_result& observed,
+                                                ews_convention convention, surrogate_kind kind,
+                                                std::size_t first, std::size_t count,
+                                                const stream_key& key,
+                                                std::span<const indicator> which);
+
+// p-values ([indicator], NaN outside `which`) of the observed taus among surrogate taus.
+std::vector<double> surrogate_p_values(const ews_result& observed,
+                                       const std::vector<std::vector<double>>& taus,
+                                       std::span<const indicator> which);
+
 }  // namespace vigil::analysis

@@ -407,6 +407,21 @@ TEST_F(ews, surrogates_are_reproducible_from_the_seed) {
     EXPECT_NE(taus("a.h5"), taus("c.h5"));
 }
 
+TEST_F(ews, surrogates_do_not_depend_on_the_thread_count) {
+    const std::string series = "ews '" + data_dir + "ibm_critical.csv' --surrogates 37 ";
+    ASSERT_EQ(vigil(series + "--threads 1 -o one.h5").status, 0);
+    ASSERT_EQ(vigil(series + "--threads 3 -o three.h5").status, 0);
+    for (const auto* kind : {"ar1_tau", "phase_tau"}) {
+        const auto one = h5::open_file(path("one.h5"), false);
+        const auto three = h5::open_file(path("three.h5"), false);
+        const auto a = h5::open_dataset(h5::open_group(one, "surrogates"), kind);
+        const auto b = h5::open_dataset(h5::open_group(three, "surrogates"), kind);
+        for (std::uint64_t row = 0; row < 9; ++row) {
+            EXPECT_EQ(h5::read_row(a, row), h5::read_row(b, row)) << kind << " " << row;
+        }
+    }
+}
+
 TEST_F(ews, sensitivity_grid_is_stored) {
     const auto result =
         vigil("ews '" + data_dir + "glaciation.csv' --surrogates 0 --sensitivity -o s.h5");

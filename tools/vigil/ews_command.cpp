@@ -21,10 +21,12 @@
 #include <cstdint>
 #include <cstdlib>
 #include <ctime>
+#include <exception>
 #include <filesystem>
 #include <limits>
 #include <optional>
 #include <stdexcept>
+#include <thread>
 #include <vector>
 
 namespace vigil::cli {
@@ -43,6 +45,7 @@ struct ews_arguments {
     std::size_t lag = 1;
     std::vector<std::string> indicators;
     std::size_t surrogates = 1000;
+    std::size_t threads = std::max(1u, std::thread::hardware_concurrency());
     std::uint64_t seed = 1;
     std::string convention = "ewstools";
     std::string output_path;
@@ -326,6 +329,49 @@ std::size_t slot(an::indicator which) {
     return static_cast<std::size_t>(which);
 }
 
+// The surrogates of one kind, split into contiguous blocks among threads. Surrogate i always
+// draws from the stream keyed by i, so the result does not depend on the thread count.
+an::surrogate_result run_surrogates(const an::ews_result& observed,
+                                    const resolved_settings& settings, an::surrogate_kind kind,
+                                    const ews_arguments& arguments) {
+    const auto convention = settings.options.detrending.convention;
+    const stream_key key{arguments.seed, kind == an::surrogate_kind::ar1 ? ar1_surrogate_stream
+                                                                         : phase_surrogate_stream};
+    const std::size_t count = arguments.surrogates;
+    const std::size_t threads = std::clamp<std::size_t>(arguments.threads, 1, count);
+    std::vector<std::vector<std::vector<double>>> blocks(threads);
+    std::vector<std::exception_ptr> failures(threads);
+    {
+        std::vector<std::jthread> workers;
+        for (std::size_t t = 0; t < threads; ++t) {
+            const std::size_t first = count * t / threads;
+            const std::size_t last = count * (t + 1) / threads;
+            workers.emplace_back([&, t, first, last] {
+                try {
+                    blocks[t] = an::surrogate_taus(observed, convention, kind, first, last - first,
+                                                   key, settings.indicators);
+                } catch (...) {
+                    failures[t] = std::current_exception();
+                }
+            });
+        }
+    }
+    for (const auto& failure : failures) {
+        if (failure) std::rethrow_exception(failure);
+    }
+    an::surrogate_result result;
+    result.kind = kind;
+    result.taus.assign(std::size(an::all_indicators), {});
+    for (const auto which : settings.indicators) {
+        auto& row = result.taus[slot(which)];
+        for (const auto& block : blocks) {
+            row.insert(row.end(), block[slot(which)].begin(), block[slot(which)].end());
+        }
+    }
+    result.p_values = an::surrogate_p_values(observed, result.taus, settings.indicators);
+    return result;
+}
+
 // ---- output -----------------------------------------------------------------------------
 
 void print_report(const ews_arguments& arguments, const csv_series& series,
@@ -564,6 +610,11 @@ ews_command::ews_command(CLI::App& app) : arguments_(std::make_unique<ews_argume
         ->add_option("--surrogates", a.surrogates,
                      "surrogates of each kind (AR(1), phase) for p-values; 0: none")
         ->capture_default_str();
+    subcommand_
+        ->add_option("--threads", a.threads,
+                     "threads for the surrogates (results do not depend on it)")
+        ->capture_default_str()
+        ->check(CLI::PositiveNumber);
     subcommand_->add_option("--seed", a.seed, "seed of the surrogate streams")
         ->capture_default_str();
     subcommand_->add_option("--convention", a.convention, "ewstools (default) or r")
@@ -600,13 +651,10 @@ int ews_command::run(const std::string& command_line) const {
     try {
         outcome.result = an::early_warning(series.time, series.values, settings.options);
         if (arguments.surrogates > 0) {
-            const auto convention = settings.options.detrending.convention;
-            outcome.surrogates.push_back(an::surrogate_test(
-                outcome.result, convention, an::surrogate_kind::ar1, arguments.surrogates,
-                {arguments.seed, ar1_surrogate_stream}, settings.indicators));
-            outcome.surrogates.push_back(an::surrogate_test(
-                outcome.result, convention, an::surrogate_kind::phase, arguments.surrogates,
-                {arguments.seed, phase_surrogate_stream}, settings.indicators));
+            for (const auto kind : {an::surrogate_kind::ar1, an::surrogate_kind::phase}) {
+                outcome.surrogates.push_back(
+                    run_surrogates(outcome.result, settings, kind, arguments));
+            }
         }
         if (arguments.sensitivity) outcome.sensitivity = run_sensitivity(series, settings.options);
     } catch (const std::invalid_argument& error) {
