@@ -16,6 +16,10 @@ namespace {
 
 constexpr double not_a_number = std::numeric_limits<double>::quiet_NaN();
 
+// Loss increases below this fraction of the loss are rounding, not a step to discover from
+// (the same floor as the spike summary's).
+constexpr double rounding_floor = 1e-9;
+
 double group_mean(const Eigen::VectorXd& point_losses, std::size_t first, std::size_t count) {
     if (count == 0) return not_a_number;
     return point_losses.segment(static_cast<Eigen::Index>(first), static_cast<Eigen::Index>(count))
@@ -140,8 +144,9 @@ training_history train(const data_set& data, const linear_network_objective& obj
         history.second_layer_norm_sq.push_back(second.squaredNorm());
         history.outlier_column_norm_sq.push_back(first.col(0).squaredNorm());
 
-        if (t > 0 && total - history.loss[t - 1] > largest_increase) {
-            largest_increase = total - history.loss[t - 1];
+        const double increase = t > 0 ? total - history.loss[t - 1] : 0.0;
+        if (increase > largest_increase && increase > rounding_floor * history.loss[t - 1]) {
+            largest_increase = increase;
             discovery_change = point_losses - previous_losses;
             history.discovery_step = static_cast<double>(t);
         }
