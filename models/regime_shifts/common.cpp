@@ -1,0 +1,223 @@
+#include "models/regime_shifts/common.hpp"
+
+#include "engine/error.hpp"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <limits>
+
+namespace vigil::regime_shifts {
+
+namespace {
+
+constexpr double infinity = std::numeric_limits<double>::infinity();
+constexpr double not_a_number = std::numeric_limits<double>::quiet_NaN();
+
+}  // namespace
+
+parameter_spec real_parameter(const std::string& name, const std::string& unit,
+                              const std::string& description, std::optional<double> default_value,
+                              double minimum, double maximum, bool minimum_inclusive,
+                              bool maximum_inclusive) {
+    parameter_spec spec;
+    spec.name = name;
+    spec.kind = parameter_kind::real;
+    spec.unit = unit;
+    spec.description = description;
+    if (default_value) spec.default_value = *default_value;
+    spec.minimum = minimum;
+    spec.maximum = maximum;
+    spec.minimum_inclusive = minimum_inclusive;
+    spec.maximum_inclusive = maximum_inclusive;
+    return spec;
+}
+
+parameter_spec integer_parameter(const std::string& name, const std::string& description,
+                                 std::optional<double> default_value, double minimum,
+                                 double maximum) {
+    parameter_spec spec = real_parameter(name, "1", description, default_value, minimum, maximum);
+    spec.kind = parameter_kind::integer;
+    return spec;
+}
+
+parameter_spec choice_parameter(const std::string& name, const std::string& description,
+                                std::vector<std::string> choices) {
+    parameter_spec spec;
+    spec.name = name;
+    spec.kind = parameter_kind::choice;
+    spec.description = description;
+    spec.default_value = choices.front();
+    spec.choices = std::move(choices);
+    return spec;
+}
+
+std::vector<parameter_spec> time_grid_parameters(double default_duration, double default_burn_in,
+                                                 double default_time_step,
+                                                 double default_sample_interval,
+                                                 bool with_time_step) {
+    std::vector<parameter_spec> table;
+    table.push_back(real_parameter(key::duration, "time",
+                                   "length of the recorded run; the control ramps over it",
+                                   default_duration, 0, 1e9, false));
+    table.push_back(real_parameter(key::burn_in, "time",
+                                   "time simulated at the start value of the control before "
+                                   "recording begins",
+                                   default_burn_in, 0, 1e9));
+    if (with_time_step) {
+        table.push_back(real_parameter(key::time_step, "time", "integration step h",
+                                       default_time_step, 0, infinity, false));
+    }
+    table.push_back(real_parameter(key::sample_interval, "time",
+                                   with_time_step
+                                       ? "time between recorded samples, a whole number of steps"
+                                       : "time between recorded samples",
+                                   default_sample_interval, 0, infinity, false));
+    return table;
+}
+
+std::vector<parameter_spec> early_warning_parameters() {
+    std::vector<parameter_spec> table;
+    table.push_back(choice_parameter(
+        key::detrending,
+        "detrending before the rolling indicators: Gaussian kernel (sigma = 0.25 bandwidth / "
+        "0.675 samples, reflected edges), none, a least-squares line, or first differences",
+        {"gaussian", "none", "linear", "first_differences"}));
+    table.push_back(real_parameter(key::bandwidth, "1",
+                                   "Gaussian kernel bandwidth as a fraction of the series length",
+                                   0.2, 0, 1, false));
+    table.push_back(real_parameter(key::rolling_window, "1",
+                                   "rolling window as a fraction of the series before the "
+                                   "transition",
+                                   0.5, 0, 1, false));
+    table.push_back(integer_parameter(key::rolling_window_points,
+                                      "rolling window as a number of samples; replaces "
+                                      "rolling_window when given",
+                                      std::nullopt, 4, 1e9));
+    return table;
+}
+
+early_warning_settings read_early_warning(const parameter_set& values) {
+    early_warning_settings settings;
+    const std::string& method = values.choice(key::detrending);
+    settings.method = method == "none"     ? detrending::none
+                      : method == "linear" ? detrending::linear
+                      : method == "first_differences" ? detrending::first_differences
+                                                      : detrending::gaussian;
+    settings.bandwidth = values.real(key::bandwidth);
+    settings.window_fraction = values.real(key::rolling_window);
+    if (values.has(key::rolling_window_points)) {
+        settings.window_points = static_cast<std::size_t>(values.integer(key::rolling_window_points));
+    }
+    return settings;
+}
+
+std::size_t sample_count(const parameter_set& values) {
+    const double ratio = values.real(key::duration) / values.real(key::sample_interval);
+    return static_cast<std::size_t>(std::floor(ratio + 1e-9)) + 1;
+}
+
+void check_time_grid_and_window(const parameter_set& values, bool with_time_step) {
+    const double interval = values.real(key::sample_interval);
+    if (with_time_step) {
+        const double step = values.real(key::time_step);
+        const double ratio = interval / step;
+        if (ratio < 1 - 1e-9 || std::fabs(ratio - std::round(ratio)) > 1e-6 * ratio) {
+            throw input_error(fmt::format(
+                "{} = {} must be a whole multiple of {} = {}", key::sample_interval, interval,
+                key::time_step, step));
+        }
+        const double steps = (values.real(key::duration) + values.real(key::burn_in)) / step;
+        if (steps > 1e10) {
+            throw input_error(fmt::format("{} = {} gives {:.3g} steps; at most 1e10 are allowed",
+                                          key::time_step, step, steps));
+        }
+    }
+    const std::size_t samples = sample_count(values);
+    if (samples < 8) {
+        throw input_error(fmt::format(
+            "{} = {} gives {} samples at {} = {}; at least 8 are needed", key::duration,
+            values.real(key::duration), samples, key::sample_interval, interval));
+    }
+    if (values.has(key::rolling_window_points)) {
+        const auto points = static_cast<std::size_t>(values.integer(key::rolling_window_points));
+        if (points > samples) {
+            throw input_error(fmt::format(
+                "{} = {} is larger than the series ({} samples: duration / sample_interval + 1)",
+                key::rolling_window_points, points, samples));
+        }
+    } else if (values.real(key::rolling_window) * static_cast<double>(samples) < 4) {
+        throw input_error(fmt::format(
+            "{} = {} gives fewer than 4 points of the {} samples", key::rolling_window,
+            values.real(key::rolling_window), samples));
+    }
+}
+
+std::vector<result_field> ensemble_result_fields(const std::string& control_unit,
+                                                 const std::string& state_unit) {
+    std::vector<result_field> fields = {
+        {"approach_transition", "1", "1 when the approaching member left the basin, else 0"},
+        {"approach_transition_time", "time",
+         "time of the approaching member's transition (NaN without one)"},
+        {"approach_transition_control", control_unit,
+         "control value at the approaching member's transition (NaN without one)"},
+        {"null_transition", "1", "1 when the null member left the basin, else 0"},
+        {"null_transition_time", "time", "time of the null member's transition (NaN without one)"},
+        {"compared_samples", "1",
+         "samples of each member's series used for the trends (the approaching member's before "
+         "its transition)"},
+    };
+    for (const char* member : {"approach", "null"}) {
+        for (const std::string& name : indicator_names()) {
+            fields.push_back({fmt::format("{}_tau_{}", member, name), "1",
+                              fmt::format("Kendall tau-b of the rolling {} against time ({} "
+                                          "member)",
+                                          name, member)});
+        }
+    }
+    for (const char* member : {"approach", "null"}) {
+        fields.push_back({fmt::format("{}_mean", member), state_unit,
+                          fmt::format("mean of the {} member's recorded series", member)});
+        fields.push_back({fmt::format("{}_variance", member), state_unit + "^2",
+                          fmt::format("sample variance of the {} member's recorded series",
+                                      member)});
+        fields.push_back({fmt::format("{}_lag1_autocorrelation", member), "1",
+                          fmt::format("lag-1 autocorrelation (one sample_interval) of the {} "
+                                      "member's recorded series",
+                                      member)});
+    }
+    return fields;
+}
+
+void store_ensemble_results(const member_outcome& approaching, const member_outcome& null,
+                            const early_warning_settings& settings, std::span<double> results) {
+    results[field::approach_transition] = approaching.transition ? 1 : 0;
+    results[field::approach_transition_time] =
+        approaching.transition ? approaching.transition_time : not_a_number;
+    results[field::approach_transition_control] =
+        approaching.transition ? approaching.transition_control : not_a_number;
+    results[field::null_transition] = null.transition ? 1 : 0;
+    results[field::null_transition_time] = null.transition ? null.transition_time : not_a_number;
+
+    const std::size_t compared = std::min(approaching.series.size(), null.series.size());
+    results[field::compared_samples] = static_cast<double>(compared);
+    const std::span<const double> approach_part(approaching.series.data(), compared);
+    const std::span<const double> null_part(null.series.data(), compared);
+    const auto approach_trends = indicator_trends(approach_part, settings);
+    const auto null_trends = indicator_trends(null_part, settings);
+    for (std::size_t k = 0; k < indicator_count; ++k) {
+        results[field::approach_tau + k] = approach_trends[k];
+        results[field::null_tau + k] = null_trends[k];
+    }
+
+    const series_moments approach_moments = moments_of(approaching.series);
+    const series_moments null_moments = moments_of(null.series);
+    results[field::approach_moments + 0] = approach_moments.mean;
+    results[field::approach_moments + 1] = approach_moments.variance;
+    results[field::approach_moments + 2] = approach_moments.lag1_autocorrelation;
+    results[field::null_moments + 0] = null_moments.mean;
+    results[field::null_moments + 1] = null_moments.variance;
+    results[field::null_moments + 2] = null_moments.lag1_autocorrelation;
+}
+
+}  // namespace vigil::regime_shifts

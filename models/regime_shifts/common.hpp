@@ -1,0 +1,103 @@
+#pragma once
+
+// What all regime-shift models share: the random stream ids of a replicate, the parameters of
+// the time grid and of the early-warning pipeline, and the per-replicate result fields. Each
+// replicate simulates an approaching member (control ramped) and a null member (control held
+// at its start value) from two different keyed streams.
+
+#include "engine/model.hpp"
+#include "engine/parameters.hpp"
+#include "models/regime_shifts/early_warning.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace vigil::regime_shifts {
+
+// The random streams of one replicate, by id: listed here and nowhere else.
+enum class stream_id : std::uint64_t {
+    approaching = 0,  // the member whose control is ramped from its start to its end value
+    null = 1,         // the member whose control stays at its start value
+};
+
+// Parameter names shared by the models, as written in scan files.
+namespace key {
+inline constexpr const char* noise_intensity = "noise_intensity";
+inline constexpr const char* noise_type = "noise_type";
+inline constexpr const char* integrator = "integrator";
+inline constexpr const char* duration = "duration";
+inline constexpr const char* burn_in = "burn_in";
+inline constexpr const char* time_step = "time_step";
+inline constexpr const char* sample_interval = "sample_interval";
+inline constexpr const char* initial_state = "initial_state";
+inline constexpr const char* transition_threshold = "transition_threshold";
+inline constexpr const char* detrending = "detrending";
+inline constexpr const char* bandwidth = "bandwidth";
+inline constexpr const char* rolling_window = "rolling_window";
+inline constexpr const char* rolling_window_points = "rolling_window_points";
+}  // namespace key
+
+parameter_spec real_parameter(const std::string& name, const std::string& unit,
+                              const std::string& description, std::optional<double> default_value,
+                              double minimum, double maximum, bool minimum_inclusive = true,
+                              bool maximum_inclusive = true);
+parameter_spec integer_parameter(const std::string& name, const std::string& description,
+                                 std::optional<double> default_value, double minimum,
+                                 double maximum);
+parameter_spec choice_parameter(const std::string& name, const std::string& description,
+                                std::vector<std::string> choices);
+
+// duration, burn_in, sample_interval (and time_step when `with_time_step`).
+std::vector<parameter_spec> time_grid_parameters(double default_duration, double default_burn_in,
+                                                 double default_time_step,
+                                                 double default_sample_interval,
+                                                 bool with_time_step);
+std::vector<parameter_spec> early_warning_parameters();
+
+early_warning_settings read_early_warning(const parameter_set& values);
+
+// The number of samples of a run: duration / sample_interval + 1 (at 0, dt, ..., duration).
+std::size_t sample_count(const parameter_set& values);
+
+// Rules between the time-grid and pipeline parameters: sample_interval a whole number of
+// time steps, duration at least 4 samples, a rolling window no longer than the series.
+void check_time_grid_and_window(const parameter_set& values, bool with_time_step);
+
+// The per-replicate result fields of every regime-shift model, in order.
+std::vector<result_field> ensemble_result_fields(const std::string& control_unit,
+                                                 const std::string& state_unit);
+
+// Positions in the result span.
+namespace field {
+inline constexpr std::size_t approach_transition = 0;
+inline constexpr std::size_t approach_transition_time = 1;
+inline constexpr std::size_t approach_transition_control = 2;
+inline constexpr std::size_t null_transition = 3;
+inline constexpr std::size_t null_transition_time = 4;
+inline constexpr std::size_t compared_samples = 5;
+inline constexpr std::size_t approach_tau = 6;  // indicator_count values
+inline constexpr std::size_t null_tau = approach_tau + indicator_count;
+inline constexpr std::size_t approach_moments = null_tau + indicator_count;  // mean, var, ac1
+inline constexpr std::size_t null_moments = approach_moments + 3;
+inline constexpr std::size_t count = null_moments + 3;
+}  // namespace field
+
+// What one member of a replicate produced.
+struct member_outcome {
+    std::vector<double> series;  // the first state component, every sample_interval
+    bool transition = false;
+    double transition_time = 0;
+    double transition_control = 0;
+};
+
+// Fills every result field from the two members: tau of each indicator on the approaching
+// series before its transition and on the null series cut to the same length, and the
+// whole-series moments of each member.
+void store_ensemble_results(const member_outcome& approaching, const member_outcome& null,
+                            const early_warning_settings& settings, std::span<double> results);
+
+}  // namespace vigil::regime_shifts
