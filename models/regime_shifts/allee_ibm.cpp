@@ -26,7 +26,9 @@ constexpr const char* extra_death_rate_slope = "extra_death_rate_slope";
 }  // namespace name
 
 // The extra death rate at time t: held before 0 (burn-in), then a_0 + slope t.
-double extra_death_at(double a0, double slope, double t) { return t > 0 ? a0 + slope * t : a0; }
+double extra_death_at(double a0, double slope, double t) {
+    return t > 0 ? a0 + slope * t : a0;
+}
 
 // Time until the next event from t: solves the integral of the total rate over [t, t + tau]
 // = `target` (an Exp(1) variate). The rate is constant before 0 and linear in time after.
@@ -111,8 +113,7 @@ void allee_ibm_simulator::simulate(const replicate_streams& streams, std::span<d
     store_ensemble_results(approaching, null, configuration_.early_warning, results);
     if (trajectory == nullptr) return;
     trajectory_series time{"time", "sample times", {}};
-    trajectory_series control{"individuals/time", "extra death rate of the approaching member",
-                              {}};
+    trajectory_series control{"individuals/time", "extra death rate of the approaching member", {}};
     const std::size_t longest = std::max(approaching.series.size(), null.series.size());
     for (std::size_t i = 0; i < longest; ++i) {
         const double at = static_cast<double>(i) * configuration_.sample_interval;
@@ -136,9 +137,8 @@ std::string allee_ibm_model::summary() const {
 
 std::vector<parameter_spec> allee_ibm_model::parameters() const {
     std::vector<parameter_spec> table;
-    table.push_back(integer_parameter(name::initial_population,
-                                      "individuals at the start of the burn-in, n_0", 730.0, 0,
-                                      large));
+    table.push_back(integer_parameter(
+        name::initial_population, "individuals at the start of the burn-in, n_0", 730.0, 0, large));
     table.back().unit = "individuals";
     table.push_back(real_parameter(name::per_capita_rate, "1/time",
                                    "per-capita rate e of the birth and density-independent death",
@@ -147,8 +147,8 @@ std::vector<parameter_spec> allee_ibm_model::parameters() const {
                                    "K in the birth rate e K n^2 / (n^2 + h^2)", 1000.0, 0, large,
                                    false));
     table.push_back(real_parameter(name::allee_scale, "individuals",
-                                   "h in the birth rate: the Allee effect's scale", 200.0, 0,
-                                   large, false));
+                                   "h in the birth rate: the Allee effect's scale", 200.0, 0, large,
+                                   false));
     table.push_back(real_parameter(name::extra_death_rate, "individuals/time",
                                    "a: deaths per time independent of n, at time 0", 100.0, 0,
                                    large));
@@ -210,8 +210,15 @@ point_theory allee_ibm_model::theory(const parameter_set& values) const {
     out.state_unit = "individuals";
     out.bifurcation = branch_bifurcation(system, branch).control;
     const auto at_control = [&](double a) {
-        theory_at_control at{a,           not_a_number, not_a_number, not_a_number, not_a_number,
-                             not_a_number, not_a_number, not_a_number, not_a_number};
+        theory_at_control at{a,
+                             not_a_number,
+                             not_a_number,
+                             not_a_number,
+                             not_a_number,
+                             not_a_number,
+                             not_a_number,
+                             not_a_number,
+                             not_a_number};
         const equilibrium e = continue_equilibrium(system, branch, a);
         if (!e.stable()) return at;
         const double n = e.state[0];

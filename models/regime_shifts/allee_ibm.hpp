@@ -18,8 +18,8 @@ namespace vigil::regime_shifts {
 struct allee_configuration {
     allee_equations equations;
     std::int64_t initial_population = 730;
-    double extra_death_rate = 100;        // a at time 0 (and during burn-in)
-    double extra_death_rate_slope = 0;    // da/dt of the approaching member
+    double extra_death_rate = 100;      // a at time 0 (and during burn-in)
+    double extra_death_rate_slope = 0;  // da/dt of the approaching member
     double duration = 1000;
     double burn_in = 0;
     double sample_interval = 1;

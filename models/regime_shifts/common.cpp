@@ -100,14 +100,15 @@ std::vector<parameter_spec> early_warning_parameters() {
 early_warning_settings read_early_warning(const parameter_set& values) {
     early_warning_settings settings;
     const std::string& method = values.choice(key::detrending);
-    settings.method = method == "none"     ? detrending::none
-                      : method == "linear" ? detrending::linear
+    settings.method = method == "none"                ? detrending::none
+                      : method == "linear"            ? detrending::linear
                       : method == "first_differences" ? detrending::first_differences
                                                       : detrending::gaussian;
     settings.bandwidth = values.real(key::bandwidth);
     settings.window_fraction = values.real(key::rolling_window);
     if (values.has(key::rolling_window_points)) {
-        settings.window_points = static_cast<std::size_t>(values.integer(key::rolling_window_points));
+        settings.window_points =
+            static_cast<std::size_t>(values.integer(key::rolling_window_points));
     }
     return settings;
 }
@@ -123,9 +124,8 @@ void check_time_grid_and_window(const parameter_set& values, bool with_time_step
         const double step = values.real(key::time_step);
         const double ratio = interval / step;
         if (ratio < 1 - 1e-9 || std::fabs(ratio - std::round(ratio)) > 1e-6 * ratio) {
-            throw input_error(fmt::format(
-                "{} = {} must be a whole multiple of {} = {}", key::sample_interval, interval,
-                key::time_step, step));
+            throw input_error(fmt::format("{} = {} must be a whole multiple of {} = {}",
+                                          key::sample_interval, interval, key::time_step, step));
         }
         const double steps = (values.real(key::duration) + values.real(key::burn_in)) / step;
         if (steps > 1e10) {
@@ -135,9 +135,9 @@ void check_time_grid_and_window(const parameter_set& values, bool with_time_step
     }
     const std::size_t samples = sample_count(values);
     if (samples < 8) {
-        throw input_error(fmt::format(
-            "{} = {} gives {} samples at {} = {}; at least 8 are needed", key::duration,
-            values.real(key::duration), samples, key::sample_interval, interval));
+        throw input_error(fmt::format("{} = {} gives {} samples at {} = {}; at least 8 are needed",
+                                      key::duration, values.real(key::duration), samples,
+                                      key::sample_interval, interval));
     }
     if (values.has(key::rolling_window_points)) {
         const auto points = static_cast<std::size_t>(values.integer(key::rolling_window_points));
@@ -147,9 +147,9 @@ void check_time_grid_and_window(const parameter_set& values, bool with_time_step
                 key::rolling_window_points, points, samples));
         }
     } else if (values.real(key::rolling_window) * static_cast<double>(samples) < 4) {
-        throw input_error(fmt::format(
-            "{} = {} gives fewer than 4 points of the {} samples", key::rolling_window,
-            values.real(key::rolling_window), samples));
+        throw input_error(fmt::format("{} = {} gives fewer than 4 points of the {} samples",
+                                      key::rolling_window, values.real(key::rolling_window),
+                                      samples));
     }
 }
 
@@ -178,9 +178,9 @@ std::vector<result_field> ensemble_result_fields(const std::string& control_unit
     for (const char* member : {"approach", "null"}) {
         fields.push_back({fmt::format("{}_mean", member), state_unit,
                           fmt::format("mean of the {} member's recorded series", member)});
-        fields.push_back({fmt::format("{}_variance", member), state_unit + "^2",
-                          fmt::format("sample variance of the {} member's recorded series",
-                                      member)});
+        fields.push_back(
+            {fmt::format("{}_variance", member), state_unit + "^2",
+             fmt::format("sample variance of the {} member's recorded series", member)});
         fields.push_back({fmt::format("{}_lag1_autocorrelation", member), "1",
                           fmt::format("lag-1 autocorrelation (one sample_interval) of the {} "
                                       "member's recorded series",

@@ -15,8 +15,8 @@
 #include "models/regime_shifts/stochastic_steppers.hpp"
 #include "models/regime_shifts/theory.hpp"
 
-#include <boost/numeric/odeint/integrate/integrate_n_steps.hpp>
 #include <fmt/format.h>
+#include <boost/numeric/odeint/integrate/integrate_n_steps.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -26,21 +26,33 @@
 #include <optional>
 #include <string>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 namespace vigil::regime_shifts {
 
 // The control over a run: `start` before time 0 (burn-in), then linear to `end` at `duration`.
-struct control_ramp {
+class control_ramp {
+public:
+    control_ramp() = default;
+    control_ramp(double start_value, double end_value, double ramp_duration)
+        : start(start_value),
+          end(end_value),
+          duration(ramp_duration),
+          slope_((end_value - start_value) / ramp_duration) {}
+
     double start = 0;
     double end = 0;
     double duration = 1;
 
     double at(double t) const {
         if (t <= 0) return start;
-        return t >= duration ? end : start + (end - start) * (t / duration);
+        return t >= duration ? end : start + slope_ * t;
     }
     control_ramp held() const { return {start, start, duration}; }
+
+private:
+    double slope_ = 0;
 };
 
 enum class integrator_kind { euler_maruyama, milstein, exact };
@@ -52,8 +64,8 @@ struct continuous_definition {
     std::string control_key;  // the parameter holding the control's start value
     std::string control_unit;
     std::string state_unit;
-    std::vector<std::string> component_names;       // one per state component
-    std::vector<parameter_spec> model_parameters;   // constants and the control's ramp
+    std::vector<std::string> component_names;      // one per state component
+    std::vector<parameter_spec> model_parameters;  // constants and the control's ramp
     std::function<Equations(const parameter_set&)> read_equations;
     std::function<control_ramp(const parameter_set&)> read_ramp;
     std::function<branch_definition(const Equations&)> branch;
@@ -72,103 +84,155 @@ struct continuous_definition {
 
 namespace detail {
 
-// Thrown by the observer to stop odeint's loop when the state leaves the basin.
-struct basin_exit {
-    double time = 0;
-};
+// Thrown by the observer to end odeint's loop once every member has left its basin.
+struct all_members_left {};
 
-// The SDE as the steppers see it: drift and diagonal noise at time t, with c = ramp.at(t).
-template <class Equations>
-struct driven_system {
+// M independent members of one model integrated as one state of M * n components, member m
+// under its own control ramp. A member that has left its basin is still integrated (its
+// states are no longer recorded): the per-step cost stays free of bookkeeping.
+template <class Equations, std::size_t M>
+struct ensemble_system {
     static constexpr std::size_t n = Equations::dimension;
+    static constexpr std::size_t size = n * M;
     const Equations* equations = nullptr;
-    control_ramp ramp;
+    std::array<control_ramp, M> ramps;
     double noise_intensity = 0;
     bool multiplicative = false;
 
-    double control(double t) const { return ramp.at(t); }
-    state_vector<n> drift(const state_vector<n>& x, double t) const {
-        return equations->drift(x, ramp.at(t));
+    double control(std::size_t member, double t) const { return ramps[member].at(t); }
+
+    state_vector<size> drift(const state_vector<size>& x, double t) const {
+        state_vector<size> out;
+        for (std::size_t m = 0; m < M; ++m) {
+            state_vector<n> member;
+            for (std::size_t i = 0; i < n; ++i) member[i] = x[m * n + i];
+            const state_vector<n> f = equations->drift(member, ramps[m].at(t));
+            for (std::size_t i = 0; i < n; ++i) out[m * n + i] = f[i];
+        }
+        return out;
     }
-    state_vector<n> diffusion(const state_vector<n>& x, double t) const {
-        const double scale = noise_intensity * equations->noise_scale(ramp.at(t));
-        state_vector<n> g;
-        for (std::size_t i = 0; i < n; ++i) g[i] = multiplicative ? scale * x[i] : scale;
-        return g;
+    state_vector<size> diffusion(const state_vector<size>& x, double t) const {
+        state_vector<size> out;
+        for (std::size_t m = 0; m < M; ++m) {
+            const double scale = noise_intensity * equations->noise_scale(ramps[m].at(t));
+            for (std::size_t i = 0; i < n; ++i) {
+                out[m * n + i] = multiplicative ? scale * x[m * n + i] : scale;
+            }
+        }
+        return out;
     }
-    state_vector<n> diffusion_derivative(const state_vector<n>&, double t) const {
-        const double scale = noise_intensity * equations->noise_scale(ramp.at(t));
-        state_vector<n> g;
-        g.fill(multiplicative ? scale : 0.0);
-        return g;
+    state_vector<size> diffusion_derivative(const state_vector<size>&, double t) const {
+        state_vector<size> out{};
+        if (!multiplicative) return out;
+        for (std::size_t m = 0; m < M; ++m) {
+            const double scale = noise_intensity * equations->noise_scale(ramps[m].at(t));
+            for (std::size_t i = 0; i < n; ++i) out[m * n + i] = scale;
+        }
+        return out;
     }
 };
 
-// The exact Gaussian transition of the OU model as an odeint stepper (the relaxation rate is
-// taken at the start of each step, so it is exact only for a held control).
+// The exact Gaussian transition of the OU model as an odeint stepper, per member (the
+// relaxation rate is taken at the start of each step, so it is exact only for a held control).
+template <std::size_t M, class Normals>
 class exact_ou_stepper {
 public:
-    using state_type = state_vector<1>;
-    using deriv_type = state_vector<1>;
+    using state_type = state_vector<M>;
+    using deriv_type = state_vector<M>;
     using value_type = double;
     using time_type = double;
     using order_type = unsigned short;
     using stepper_category = boost::numeric::odeint::stepper_tag;
     static constexpr order_type order() { return 1; }
 
-    explicit exact_ou_stepper(normal_source& normals) : normals_(&normals) {}
+    explicit exact_ou_stepper(Normals& normals) : normals_(&normals) {}
 
     template <class System>
     void do_step(const System& system, state_type& x, double t, double dt) {
-        const double rate = system.control(t);
-        if (!step_ || rate != rate_ || dt != dt_) {
-            step_.emplace(rate, system.equations->mean_state, system.noise_intensity, dt);
-            rate_ = rate;
-            dt_ = dt;
+        for (std::size_t m = 0; m < M; ++m) {
+            const double rate = system.control(m, t);
+            if (!steps_[m] || rate != rates_[m] || dt != dt_) {
+                steps_[m].emplace(rate, system.equations->mean_state, system.noise_intensity, dt);
+                rates_[m] = rate;
+            }
+            x[m] = (*steps_[m])(x[m], (*normals_)(m));
         }
-        x[0] = (*step_)(x[0], *normals_);
+        dt_ = dt;
     }
 
 private:
-    normal_source* normals_;
-    std::optional<exact_ou_step> step_;
-    double rate_ = 0;
+    Normals* normals_;
+    std::array<std::optional<exact_ou_step>, M> steps_;
+    std::array<double, M> rates_{};
     double dt_ = 0;
 };
 
-// Called by odeint before every step and after the last: stops the run on leaving the basin
-// (or on a non-finite state) and, when recording, keeps every k-th state.
-template <std::size_t N>
-class sampling_observer {
+// What one member produced: its recorded states and its transition.
+template <std::size_t n>
+struct member_track {
+    std::vector<state_vector<n>> samples;
+    bool transition = false;
+    double transition_time = 0;
+};
+
+// Called by odeint before every step and after the last. Marks a member as gone when its first
+// component crosses the threshold (every step) or is not finite (every k-th step), and ends
+// the run when all are gone; when recording, keeps every k-th state of the members still in.
+template <std::size_t n, std::size_t M>
+class ensemble_observer {
 public:
-    sampling_observer(std::optional<double> threshold, exit_direction exit,
+    ensemble_observer(std::optional<double> threshold, exit_direction exit,
                       std::size_t steps_per_sample, bool recording,
-                      std::vector<state_vector<N>>* samples)
-        : threshold_(threshold.value_or(0)),
-          has_threshold_(threshold.has_value()),
+                      std::array<member_track<n>, M>* tracks, std::array<bool, M>* active)
+        : threshold_(threshold.value_or(exit == exit_direction::below
+                                            ? -std::numeric_limits<double>::infinity()
+                                            : std::numeric_limits<double>::infinity())),
           below_(exit == exit_direction::below),
           steps_per_sample_(steps_per_sample),
           recording_(recording),
-          samples_(samples) {}
+          tracks_(tracks),
+          active_(active) {}
 
-    void operator()(const state_vector<N>& x, double t) {
-        const bool crossed = has_threshold_ && (below_ ? x[0] < threshold_ : x[0] > threshold_);
-        if (crossed || !std::isfinite(x[0])) throw basin_exit{t};
-        if (!recording_) return;
+    void operator()(const state_vector<n * M>& x, double t) {
+        for (std::size_t m = 0; m < M; ++m) {
+            // One comparison per member and step; written so that NaN counts as crossed.
+            const double first = x[m * n];
+            const bool inside = below_ ? first >= threshold_ : first <= threshold_;
+            if (!inside && (*active_)[m]) leave(m, t);
+        }
         if (countdown_ == 0) {
-            samples_->push_back(x);
+            for (std::size_t m = 0; m < M; ++m) {
+                if ((*active_)[m] && !std::isfinite(x[m * n])) leave(m, t);
+            }
             countdown_ = steps_per_sample_;
+            if (!recording_) return;
+            for (std::size_t m = 0; m < M; ++m) {
+                if (!(*active_)[m]) continue;
+                state_vector<n> member;
+                for (std::size_t i = 0; i < n; ++i) member[i] = x[m * n + i];
+                (*tracks_)[m].samples.push_back(member);
+            }
         }
         --countdown_;
     }
 
 private:
-    double threshold_;
-    bool has_threshold_;
+    void leave(std::size_t m, double t) {
+        (*active_)[m] = false;
+        (*tracks_)[m].transition = true;
+        (*tracks_)[m].transition_time = t;
+        for (const bool still : *active_) {
+            if (still) return;
+        }
+        throw all_members_left{};
+    }
+
+    double threshold_;  // +-infinity without a threshold: only NaN and infinity leave
     bool below_;
     std::size_t steps_per_sample_;
     bool recording_;
-    std::vector<state_vector<N>>* samples_;
+    std::array<member_track<n>, M>* tracks_;
+    std::array<bool, M>* active_;
     std::size_t countdown_ = 0;
 };
 
@@ -194,6 +258,9 @@ struct continuous_configuration {
     early_warning_settings early_warning;
 };
 
+// Simulates the replicates of one scan point: the approaching and the null member of a
+// replicate are integrated together (two independent dependency chains per step run faster
+// than one), each from its own stream.
 template <class Equations>
 class continuous_simulator final : public point_simulator {
 public:
@@ -207,17 +274,21 @@ public:
           state_unit_(std::move(state_unit)),
           control_unit_(std::move(control_unit)) {}
 
-    // One member: burn-in at the start control, then the recorded run under `ramp`.
-    member_outcome run_member(random_stream stream, const control_ramp& ramp,
-                              std::vector<state_vector<n>>* all_samples) const {
+    // M members, member m from streams[m] under ramps[m]: burn-in at each ramp's start value,
+    // then the recorded run.
+    template <std::size_t M>
+    std::array<detail::member_track<n>, M> run_members(
+        const std::array<random_stream, M>& streams,
+        const std::array<control_ramp, M>& ramps) const {
+        using normals_type = member_normals<M, n>;
         switch (configuration_.integrator) {
             case integrator_kind::euler_maruyama:
-                return run_with<euler_maruyama_stepper<n>>(stream, ramp, all_samples);
+                return run_with<M, euler_maruyama_stepper<n * M, normals_type>>(streams, ramps);
             case integrator_kind::milstein:
-                return run_with<milstein_stepper<n>>(stream, ramp, all_samples);
+                return run_with<M, milstein_stepper<n * M, normals_type>>(streams, ramps);
             case integrator_kind::exact:
                 if constexpr (std::is_same_v<Equations, ou_equations>) {
-                    return run_with<detail::exact_ou_stepper>(stream, ramp, all_samples);
+                    return run_with<M, detail::exact_ou_stepper<M, normals_type>>(streams, ramps);
                 }
                 break;
         }
@@ -226,51 +297,71 @@ public:
 
     void simulate(const replicate_streams& streams, std::span<double> results,
                   trajectory_record* trajectory) const override {
-        std::vector<state_vector<n>> approach_samples;
-        std::vector<state_vector<n>> null_samples;
-        const member_outcome approaching =
-            run_member(streams.stream(static_cast<std::uint64_t>(stream_id::approaching)),
-                       configuration_.ramp, &approach_samples);
-        const member_outcome null =
-            run_member(streams.stream(static_cast<std::uint64_t>(stream_id::null)),
-                       configuration_.ramp.held(), &null_samples);
+        const std::array<random_stream, 2> member_streams = {
+            streams.stream(static_cast<std::uint64_t>(stream_id::approaching)),
+            streams.stream(static_cast<std::uint64_t>(stream_id::null))};
+        const std::array<control_ramp, 2> ramps = {configuration_.ramp, configuration_.ramp.held()};
+        const auto tracks = run_members<2>(member_streams, ramps);
+        const member_outcome approaching = outcome_of(tracks[0], ramps[0]);
+        const member_outcome null = outcome_of(tracks[1], ramps[1]);
         store_ensemble_results(approaching, null, configuration_.early_warning, results);
-        if (trajectory != nullptr) record(approach_samples, null_samples, *trajectory);
+        if (trajectory != nullptr) record(tracks[0].samples, tracks[1].samples, *trajectory);
     }
 
+    const continuous_configuration<Equations>& configuration() const { return configuration_; }
+
 private:
-    template <class Stepper>
-    member_outcome run_with(random_stream stream, const control_ramp& ramp,
-                            std::vector<state_vector<n>>* samples) const {
+    template <std::size_t M, class Stepper>
+    std::array<detail::member_track<n>, M> run_with(
+        const std::array<random_stream, M>& streams,
+        const std::array<control_ramp, M>& ramps) const {
         namespace odeint = boost::numeric::odeint;
         const continuous_configuration<Equations>& c = configuration_;
-        normal_source normals(stream);
+        std::array<normal_source, M> sources = make_sources(streams, std::make_index_sequence<M>{});
+        member_normals<M, n> normals(sources);
         Stepper stepper(normals);
-        const detail::driven_system<Equations> system{&c.equations, ramp, c.noise_intensity,
-                                                      c.multiplicative};
-        state_vector<n> x = c.initial_state;
-        samples->clear();
-        samples->reserve(c.steps / c.steps_per_sample + 1);
-        member_outcome outcome;
+        std::array<bool, M> active;
+        active.fill(true);
+        const detail::ensemble_system<Equations, M> system{&c.equations, ramps, c.noise_intensity,
+                                                           c.multiplicative};
+        state_vector<n * M> x;
+        for (std::size_t m = 0; m < M; ++m) {
+            for (std::size_t i = 0; i < n; ++i) x[m * n + i] = c.initial_state[i];
+        }
+        std::array<detail::member_track<n>, M> tracks;
+        for (auto& track : tracks) track.samples.reserve(c.steps / c.steps_per_sample + 1);
         try {
             if (c.burn_in_steps > 0) {
-                detail::sampling_observer<n> quiet(c.threshold, c.exit, c.steps_per_sample, false,
-                                                   samples);
+                detail::ensemble_observer<n, M> quiet(c.threshold, c.exit, c.steps_per_sample,
+                                                      false, &tracks, &active);
                 odeint::integrate_n_steps(std::ref(stepper), system, x,
                                           -static_cast<double>(c.burn_in_steps) * c.time_step,
                                           c.time_step, c.burn_in_steps, std::ref(quiet));
             }
-            detail::sampling_observer<n> recorder(c.threshold, c.exit, c.steps_per_sample, true,
-                                                  samples);
+            detail::ensemble_observer<n, M> recorder(c.threshold, c.exit, c.steps_per_sample, true,
+                                                     &tracks, &active);
             odeint::integrate_n_steps(std::ref(stepper), system, x, 0.0, c.time_step, c.steps,
                                       std::ref(recorder));
-        } catch (const detail::basin_exit& exit) {
-            outcome.transition = true;
-            outcome.transition_time = exit.time;
-            outcome.transition_control = ramp.at(exit.time);
+        } catch (const detail::all_members_left&) {
+            // every member's transition is recorded in its track
         }
-        outcome.series.reserve(samples->size());
-        for (const auto& s : *samples) outcome.series.push_back(s[0]);
+        return tracks;
+    }
+
+    template <std::size_t M, std::size_t... m>
+    static std::array<normal_source, M> make_sources(const std::array<random_stream, M>& streams,
+                                                     std::index_sequence<m...>) {
+        return {normal_source(streams[m])...};
+    }
+
+    static member_outcome outcome_of(const detail::member_track<n>& track,
+                                     const control_ramp& ramp) {
+        member_outcome outcome;
+        outcome.series.reserve(track.samples.size());
+        for (const auto& s : track.samples) outcome.series.push_back(s[0]);
+        outcome.transition = track.transition;
+        outcome.transition_time = track.transition_time;
+        outcome.transition_control = ramp.at(track.transition_time);
         return outcome;
     }
 
@@ -336,9 +427,9 @@ public:
             "multiplicative)" +
                 std::string(d.offers_exact_step ? ", or the exact Gaussian step" : ""),
             integrators));
-        for (auto& spec : time_grid_parameters(d.default_duration, d.default_burn_in,
-                                               d.default_time_step, d.default_sample_interval,
-                                               true)) {
+        for (auto& spec :
+             time_grid_parameters(d.default_duration, d.default_burn_in, d.default_time_step,
+                                  d.default_sample_interval, true)) {
             table.push_back(std::move(spec));
         }
         table.push_back(real_parameter(key::initial_state, d.state_unit,
@@ -346,8 +437,7 @@ public:
                                        "the stable equilibrium at the control's start value)",
                                        std::nullopt, -1e12, 1e12));
         table.push_back(real_parameter(key::transition_threshold, d.state_unit,
-                                       d.threshold_description, d.default_threshold, -1e12,
-                                       1e12));
+                                       d.threshold_description, d.default_threshold, -1e12, 1e12));
         for (auto& spec : early_warning_parameters()) table.push_back(std::move(spec));
         return table;
     }
@@ -362,9 +452,10 @@ public:
         const bool multiplicative =
             values.has(key::noise_type) && values.choice(key::noise_type) == "multiplicative";
         if (values.choice(key::integrator) == "euler_maruyama" && multiplicative) {
-            throw input_error(fmt::format("{} = \"euler_maruyama\" with {} = \"multiplicative\": "
-                                          "use \"milstein\" or \"automatic\"",
-                                          key::integrator, key::noise_type));
+            throw input_error(
+                fmt::format("{} = \"euler_maruyama\" with {} = \"multiplicative\": "
+                            "use \"milstein\" or \"automatic\"",
+                            key::integrator, key::noise_type));
         }
         if (!values.has(key::initial_state) || n > 1) {
             const Equations equations = definition_.read_equations(values);
@@ -390,12 +481,12 @@ public:
         c.multiplicative =
             values.has(key::noise_type) && values.choice(key::noise_type) == "multiplicative";
         const std::string& integrator = values.choice(key::integrator);
-        c.integrator = integrator == "exact"      ? integrator_kind::exact
-                       : integrator == "milstein" ? integrator_kind::milstein
-                       : integrator == "euler_maruyama"
-                           ? integrator_kind::euler_maruyama
-                           : (c.multiplicative ? integrator_kind::milstein
-                                               : integrator_kind::euler_maruyama);
+        c.integrator =
+            integrator == "exact"      ? integrator_kind::exact
+            : integrator == "milstein" ? integrator_kind::milstein
+            : integrator == "euler_maruyama"
+                ? integrator_kind::euler_maruyama
+                : (c.multiplicative ? integrator_kind::milstein : integrator_kind::euler_maruyama);
         c.time_step = values.real(key::time_step);
         c.sample_interval = values.real(key::sample_interval);
         c.steps_per_sample =
@@ -407,7 +498,8 @@ public:
         const equilibrium start =
             continue_equilibrium(system, definition_.branch(c.equations), c.ramp.start);
         if (start.found) {
-            for (std::size_t i = 0; i < n; ++i) c.initial_state[i] = start.state[static_cast<Eigen::Index>(i)];
+            for (std::size_t i = 0; i < n; ++i)
+                c.initial_state[i] = start.state[static_cast<Eigen::Index>(i)];
         }
         if (values.has(key::initial_state)) c.initial_state[0] = values.real(key::initial_state);
         if (values.has(key::transition_threshold)) {
@@ -451,8 +543,8 @@ private:
 
     static theory_at_control theory_at(const deterministic_system& system,
                                        const branch_definition& branch,
-                                       const continuous_configuration<Equations>& c,
-                                       double control, std::size_t samples) {
+                                       const continuous_configuration<Equations>& c, double control,
+                                       std::size_t samples) {
         constexpr double nan = std::numeric_limits<double>::quiet_NaN();
         theory_at_control at{control, nan, nan, nan, nan, nan, nan, nan, nan};
         const equilibrium e = continue_equilibrium(system, branch, control);

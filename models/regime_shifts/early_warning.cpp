@@ -131,10 +131,10 @@ std::array<std::vector<double>, indicator_count> rolling_indicators(
     const std::vector<double> residuals = detrend(series, settings);
     const std::size_t m = residuals.size();
     const std::size_t offset = series.size() - m;  // raw sample aligned with residual 0
-    const std::size_t w = settings.window_points > 0
-                              ? settings.window_points
-                              : static_cast<std::size_t>(settings.window_fraction *
-                                                         static_cast<double>(m));
+    const std::size_t w =
+        settings.window_points > 0
+            ? settings.window_points
+            : static_cast<std::size_t>(settings.window_fraction * static_cast<double>(m));
     if (w < 4 || w > m) return out;
 
     // Prefix sums of shifted residuals (powers 1-4), lag-1 products and raw values.
@@ -173,14 +173,15 @@ std::array<std::vector<double>, indicator_count> rolling_indicators(
         const double sum_ab = lagged[e - 1] - lagged[s];
         const double spread_a = sum_aa - sum_a * sum_a / pairs;
         const double spread_b = sum_bb - sum_b * sum_b / pairs;
-        const double autocorrelation = (sum_ab - sum_a * sum_b / pairs) / std::sqrt(spread_a * spread_b);
+        const double autocorrelation =
+            (sum_ab - sum_a * sum_b / pairs) / std::sqrt(spread_a * spread_b);
 
         const double window_mean = (raw[e] - raw[s]) / n;
-        const double skew = m2 > 0 ? std::sqrt(n * (n - 1)) / (n - 2) * m3 / std::pow(m2, 1.5)
-                                   : not_a_number;
-        const double kurt = m2 > 0 ? (n - 1) / ((n - 2) * (n - 3)) *
-                                         ((n + 1) * m4 / (m2 * m2) - 3 * (n - 1))
-                                   : not_a_number;
+        const double skew =
+            m2 > 0 ? std::sqrt(n * (n - 1)) / (n - 2) * m3 / std::pow(m2, 1.5) : not_a_number;
+        const double kurt =
+            m2 > 0 ? (n - 1) / ((n - 2) * (n - 3)) * ((n + 1) * m4 / (m2 * m2) - 3 * (n - 1))
+                   : not_a_number;
         out[0].push_back(variance);
         out[1].push_back(autocorrelation);
         out[2].push_back(std::sqrt(variance) / window_mean);

@@ -28,8 +28,8 @@ const std::array<std::string, indicator_count>& indicator_names();
 
 struct early_warning_settings {
     detrending method = detrending::gaussian;
-    double bandwidth = 0.2;       // Gaussian kernel bandwidth, fraction of the series length
-    double window_fraction = 0.5;  // rolling window as a fraction of the series...
+    double bandwidth = 0.2;         // Gaussian kernel bandwidth, fraction of the series length
+    double window_fraction = 0.5;   // rolling window as a fraction of the series...
     std::size_t window_points = 0;  // ...unless this is > 0 (a number of samples)
 };
 

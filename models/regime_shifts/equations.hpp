@@ -24,15 +24,19 @@ enum class exit_direction { below, above };
 // May's grazing model: logistic growth minus a sigmoid (type III) grazing term.
 struct grazing_equations {
     static constexpr std::size_t dimension = 1;
-    double growth_rate = 1;        // r
+    double growth_rate = 1;         // r
     double carrying_capacity = 10;  // K
-    double half_saturation = 1;    // h
+    double half_saturation = 1;     // h
 
+    // Written so that the division, the slow link of an integration step's dependency chain,
+    // starts as early as possible.
     state_vector<1> drift(const state_vector<1>& x, double grazing_rate) const {
         const double b = x[0];
         const double b2 = b * b;
         const double h2 = half_saturation * half_saturation;
-        return {growth_rate * b * (1 - b / carrying_capacity) - grazing_rate * b2 / (b2 + h2)};
+        const double grazing = (grazing_rate * b2) / (b2 + h2);
+        const double growth = b * (growth_rate - (growth_rate / carrying_capacity) * b);
+        return {growth - grazing};
     }
     jacobian_matrix<1> jacobian(const state_vector<1>& x, double grazing_rate) const {
         const double b = x[0];
@@ -49,7 +53,7 @@ struct grazing_equations {
 // recycling term uses |P|^q, so that a noisy excursion below 0 stays defined.
 struct lake_equations {
     static constexpr std::size_t dimension = 1;
-    double loss_rate = 1;     // b
+    double loss_rate = 1;      // b
     double hill_exponent = 8;  // q
 
     state_vector<1> drift(const state_vector<1>& x, double loading) const {
@@ -133,11 +137,11 @@ struct lsn_equations {
 // response; the control is the attack rate a.
 struct predator_prey_equations {
     static constexpr std::size_t dimension = 2;
-    double prey_growth_rate = 4;        // r
-    double carrying_capacity = 1.7;     // K
-    double handling_time = 0.15;        // h
+    double prey_growth_rate = 4;         // r
+    double carrying_capacity = 1.7;      // K
+    double handling_time = 0.15;         // h
     double conversion_efficiency = 0.5;  // e
-    double predator_mortality = 2;      // m
+    double predator_mortality = 2;       // m
 
     state_vector<2> drift(const state_vector<2>& s, double attack_rate) const {
         const double x = s[0];
@@ -164,9 +168,9 @@ struct predator_prey_equations {
 // extra death rate a is the control. Its linear-noise amplitude is sqrt(birth + death).
 struct allee_equations {
     static constexpr std::size_t dimension = 1;
-    double per_capita_rate = 0.5;    // e
+    double per_capita_rate = 0.5;     // e
     double carrying_capacity = 1000;  // K
-    double allee_scale = 200;        // h
+    double allee_scale = 200;         // h
 
     double birth_rate(double n) const {
         return per_capita_rate * carrying_capacity * n * n / (n * n + allee_scale * allee_scale);

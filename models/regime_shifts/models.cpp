@@ -19,9 +19,8 @@ void add_control(std::vector<parameter_spec>& table, const std::string& name,
     table.push_back(real_parameter(name, unit, description + " at the start of the run",
                                    default_start, minimum, maximum, minimum_inclusive));
     table.push_back(real_parameter(name + "_end", unit,
-                                   description +
-                                       " at the end of the run, reached by a linear ramp "
-                                       "(default: held at the start value)",
+                                   description + " at the end of the run, reached by a linear ramp "
+                                                 "(default: held at the start value)",
                                    std::nullopt, minimum, maximum, minimum_inclusive));
 }
 
@@ -51,8 +50,8 @@ continuous_definition<grazing_equations> grazing_definition() {
     d.state_unit = "biomass";
     d.component_names = {"biomass"};
     auto& t = d.model_parameters;
-    t.push_back(real_parameter("growth_rate", "1/time", "logistic growth rate r", 1.0, 0, large,
-                               false));
+    t.push_back(
+        real_parameter("growth_rate", "1/time", "logistic growth rate r", 1.0, 0, large, false));
     t.push_back(real_parameter("carrying_capacity", "biomass", "carrying capacity K", 10.0, 0,
                                large, false));
     t.push_back(real_parameter("half_saturation", "biomass",
@@ -66,8 +65,8 @@ continuous_definition<grazing_equations> grazing_definition() {
     d.read_ramp = start_end_ramp("grazing_rate");
     d.branch = [](const grazing_equations& e) {
         const double scale = e.growth_rate * e.carrying_capacity;
-        return branch_definition{vector_of({e.carrying_capacity}), 0.0, 1e-3 * scale,
-                                 0.05 * e.carrying_capacity, +1.0, scale};
+        return branch_definition{vector_of({e.carrying_capacity}), 0.0,  1e-3 * scale,
+                                 0.05 * e.carrying_capacity,       +1.0, scale};
     };
     d.exit = exit_direction::below;
     d.default_threshold = 2.0;
@@ -88,10 +87,10 @@ continuous_definition<lake_equations> lake_definition() {
     d.state_unit = "concentration";
     d.component_names = {"phosphorus"};
     auto& t = d.model_parameters;
-    t.push_back(real_parameter("loss_rate", "1/time", "phosphorus loss rate b", 1.0, 0, large,
-                               false));
-    t.push_back(real_parameter("hill_exponent", "1", "exponent q of the recycling term", 8.0, 1,
-                               100));
+    t.push_back(
+        real_parameter("loss_rate", "1/time", "phosphorus loss rate b", 1.0, 0, large, false));
+    t.push_back(
+        real_parameter("hill_exponent", "1", "exponent q of the recycling term", 8.0, 1, 100));
     add_control(t, "phosphorus_loading", "concentration/time", "phosphorus loading a", 0.3, 0,
                 large);
     d.read_equations = [](const parameter_set& v) {
@@ -99,8 +98,7 @@ continuous_definition<lake_equations> lake_definition() {
     };
     d.read_ramp = start_end_ramp("phosphorus_loading");
     d.branch = [](const lake_equations& e) {
-        return branch_definition{vector_of({0.0}), 0.0, 1e-3, 0.1,
-                                 +1.0, 10 * e.loss_rate};
+        return branch_definition{vector_of({0.0}), 0.0, 1e-3, 0.1, +1.0, 10 * e.loss_rate};
     };
     d.exit = exit_direction::above;
     d.default_threshold = 1.2;
@@ -114,25 +112,26 @@ continuous_definition<lake_equations> lake_definition() {
 continuous_definition<harvest_equations> harvest_definition() {
     continuous_definition<harvest_equations> d;
     d.name = "harvest";
-    d.summary = "logistic growth with proportional harvest, r x (1 - x/K) - E x: transcritical at "
-                "E = r";
+    d.summary =
+        "logistic growth with proportional harvest, r x (1 - x/K) - E x: transcritical at "
+        "E = r";
     d.control_key = "harvest_rate";
     d.control_unit = "1/time";
     d.state_unit = "biomass";
     d.component_names = {"biomass"};
     auto& t = d.model_parameters;
-    t.push_back(real_parameter("growth_rate", "1/time", "logistic growth rate r", 1.0, 0, large,
+    t.push_back(
+        real_parameter("growth_rate", "1/time", "logistic growth rate r", 1.0, 0, large, false));
+    t.push_back(real_parameter("carrying_capacity", "biomass", "carrying capacity K", 1.0, 0, large,
                                false));
-    t.push_back(real_parameter("carrying_capacity", "biomass", "carrying capacity K", 1.0, 0,
-                               large, false));
     add_control(t, "harvest_rate", "1/time", "harvest rate E", 0.5, 0, large);
     d.read_equations = [](const parameter_set& v) {
         return harvest_equations{v.real("growth_rate"), v.real("carrying_capacity")};
     };
     d.read_ramp = start_end_ramp("harvest_rate");
     d.branch = [](const harvest_equations& e) {
-        return branch_definition{vector_of({e.carrying_capacity}), 0.0, 1e-3 * e.growth_rate,
-                                 0.1 * e.carrying_capacity, +1.0, 2 * e.growth_rate};
+        return branch_definition{vector_of({e.carrying_capacity}), 0.0,  1e-3 * e.growth_rate,
+                                 0.1 * e.carrying_capacity,        +1.0, 2 * e.growth_rate};
     };
     d.exit = exit_direction::below;
     d.default_threshold = 0.05;
@@ -152,8 +151,8 @@ continuous_definition<saddle_node_equations> saddle_node_definition() {
     d.component_names = {"state"};
     auto& t = d.model_parameters;
     t.push_back(real_parameter("fold_distance", "1/time",
-                               "mu at the start of the run (a stable state exists for mu > 0)",
-                               1.0, 0, large, false));
+                               "mu at the start of the run (a stable state exists for mu > 0)", 1.0,
+                               0, large, false));
     t.push_back(real_parameter("fold_distance_end", "1/time",
                                "mu at the end of the run, reached by a linear ramp; may be "
                                "negative (past the fold). Default: held",
@@ -173,15 +172,16 @@ continuous_definition<saddle_node_equations> saddle_node_definition() {
 continuous_definition<ou_equations> ou_definition() {
     continuous_definition<ou_equations> d;
     d.name = "ou";
-    d.summary = "Ornstein-Uhlenbeck relaxation lambda (theta - x): no bifurcation; the exact "
-                "Gaussian step as reference";
+    d.summary =
+        "Ornstein-Uhlenbeck relaxation lambda (theta - x): no bifurcation; the exact "
+        "Gaussian step as reference";
     d.control_key = "relaxation_rate";
     d.control_unit = "1/time";
     d.state_unit = "1";
     d.component_names = {"state"};
     auto& t = d.model_parameters;
-    t.push_back(real_parameter("mean_state", "1", "mean theta the state relaxes to", 0.0, -large,
-                               large));
+    t.push_back(
+        real_parameter("mean_state", "1", "mean theta the state relaxes to", 0.0, -large, large));
     add_control(t, "relaxation_rate", "1/time", "relaxation rate lambda", 1.0, 0, large, false);
     d.read_equations = [](const parameter_set& v) { return ou_equations{v.real("mean_state")}; };
     d.read_ramp = start_end_ramp("relaxation_rate");
@@ -189,8 +189,9 @@ continuous_definition<ou_equations> ou_definition() {
         return branch_definition{vector_of({e.mean_state}), 1.0, 1e-2, 1.0, 0.0, 0.0};
     };
     d.exit = exit_direction::above;
-    d.threshold_description = "optional: a transition is recorded when the state rises above "
-                              "this (default: never)";
+    d.threshold_description =
+        "optional: a transition is recorded when the state rises above "
+        "this (default: never)";
     d.offers_exact_step = true;
     d.default_noise = 0.1;
     return d;
@@ -199,8 +200,9 @@ continuous_definition<ou_equations> ou_definition() {
 continuous_definition<lsn_equations> lsn_definition() {
     continuous_definition<lsn_equations> d;
     d.name = "lsn";
-    d.summary = "Boettiger-Hastings linearised saddle-node 2 sqrt(R)(sqrt(R) + theta - x), "
-                "R(t) = R_0 + m t: fold when R reaches 0";
+    d.summary =
+        "Boettiger-Hastings linearised saddle-node 2 sqrt(R)(sqrt(R) + theta - x), "
+        "R(t) = R_0 + m t: fold when R reaches 0";
     d.control_key = "fold_distance";
     d.control_unit = "1/time^2";
     d.state_unit = "1";
@@ -211,9 +213,11 @@ continuous_definition<lsn_equations> lsn_definition() {
     t.push_back(real_parameter("fold_distance", "1/time^2", "R_0: distance to the fold at time 0",
                                1.0, 0, large, false));
     t.push_back(real_parameter("fold_distance_rate", "1/time^3",
-                               "m in R(t) = R_0 + m t; R must stay >= 0 over the run", 0.0,
-                               -large, large));
-    d.read_equations = [](const parameter_set& v) { return lsn_equations{v.real("resting_state")}; };
+                               "m in R(t) = R_0 + m t; R must stay >= 0 over the run", 0.0, -large,
+                               large));
+    d.read_equations = [](const parameter_set& v) {
+        return lsn_equations{v.real("resting_state")};
+    };
     d.read_ramp = [](const parameter_set& v) {
         const double duration = v.real(key::duration);
         return control_ramp{v.real("fold_distance"),
@@ -221,7 +225,8 @@ continuous_definition<lsn_equations> lsn_definition() {
                             duration};
     };
     d.extra_check = [](const parameter_set& v) {
-        const double end = v.real("fold_distance") + v.real("fold_distance_rate") * v.real(key::duration);
+        const double end =
+            v.real("fold_distance") + v.real("fold_distance_rate") * v.real(key::duration);
         if (end < 0) {
             throw input_error(fmt::format(
                 "fold_distance_rate = {}: R(t) = fold_distance + fold_distance_rate t reaches {} "
@@ -229,16 +234,18 @@ continuous_definition<lsn_equations> lsn_definition() {
                 v.real("fold_distance_rate"), end, v.real(key::duration)));
         }
         if (v.real("resting_state") + std::sqrt(v.real("fold_distance")) <= 0) {
-            throw input_error("resting_state: sqrt(fold_distance) + resting_state must be > 0 "
-                              "(the noise amplitude is sigma sqrt(sqrt(R) + theta))");
+            throw input_error(
+                "resting_state: sqrt(fold_distance) + resting_state must be > 0 "
+                "(the noise amplitude is sigma sqrt(sqrt(R) + theta))");
         }
     };
     d.branch = [](const lsn_equations& e) {
         return branch_definition{vector_of({1.0 + e.resting_state}), 1.0, 1e-3, 1.0, -1.0, 0.0};
     };
     d.exit = exit_direction::below;
-    d.threshold_description = "optional: a transition is recorded when the state falls below "
-                              "this (default: never; the model is linear)";
+    d.threshold_description =
+        "optional: a transition is recorded when the state falls below "
+        "this (default: never; the model is linear)";
     d.default_noise = 0.1;
     return d;
 }
@@ -246,21 +253,22 @@ continuous_definition<lsn_equations> lsn_definition() {
 continuous_definition<predator_prey_equations> predator_prey_definition() {
     continuous_definition<predator_prey_equations> d;
     d.name = "predator_prey";
-    d.summary = "Rosenzweig-MacArthur predator-prey: transcritical at a = 5.882, Hopf at "
-                "a = 15.686";
+    d.summary =
+        "Rosenzweig-MacArthur predator-prey: transcritical at a = 5.882, Hopf at "
+        "a = 15.686";
     d.control_key = "attack_rate";
     d.control_unit = "1/(density time)";
     d.state_unit = "density";
     d.component_names = {"prey", "predator"};
     auto& t = d.model_parameters;
-    t.push_back(real_parameter("prey_growth_rate", "1/time", "prey logistic growth rate r", 4.0,
-                               0, large, false));
-    t.push_back(real_parameter("carrying_capacity", "density", "prey carrying capacity K", 1.7,
-                               0, large, false));
+    t.push_back(real_parameter("prey_growth_rate", "1/time", "prey logistic growth rate r", 4.0, 0,
+                               large, false));
+    t.push_back(real_parameter("carrying_capacity", "density", "prey carrying capacity K", 1.7, 0,
+                               large, false));
     t.push_back(real_parameter("handling_time", "time", "handling time h of the type II response",
                                0.15, 0, large));
-    t.push_back(real_parameter("conversion_efficiency", "1",
-                               "predator births per prey eaten, e", 0.5, 0, large, false));
+    t.push_back(real_parameter("conversion_efficiency", "1", "predator births per prey eaten, e",
+                               0.5, 0, large, false));
     t.push_back(real_parameter("predator_mortality", "1/time", "predator death rate m", 2.0, 0,
                                large, false));
     add_control(t, "attack_rate", "1/(density time)", "attack rate a", 10.0, 0, large);
@@ -275,8 +283,8 @@ continuous_definition<predator_prey_equations> predator_prey_definition() {
         const double a = 10;
         const double x = e.predator_mortality /
                          (a * (e.conversion_efficiency - e.predator_mortality * e.handling_time));
-        const double y = e.prey_growth_rate * (1 - x / e.carrying_capacity) *
-                         (1 + a * e.handling_time * x) / a;
+        const double y =
+            e.prey_growth_rate * (1 - x / e.carrying_capacity) * (1 + a * e.handling_time * x) / a;
         return branch_definition{vector_of({x, y}), a, 1e-2, 0.2, +1.0, 200.0};
     };
     d.exit = exit_direction::below;
@@ -312,6 +320,8 @@ std::unique_ptr<model> make_lsn_model() {
 std::unique_ptr<model> make_predator_prey_model() {
     return std::make_unique<continuous_model<predator_prey_equations>>(predator_prey_definition());
 }
-std::unique_ptr<model> make_allee_ibm_model() { return std::make_unique<allee_ibm_model>(); }
+std::unique_ptr<model> make_allee_ibm_model() {
+    return std::make_unique<allee_ibm_model>();
+}
 
 }  // namespace vigil::regime_shifts

@@ -39,14 +39,20 @@ double quantile(std::vector<double> values, double q) {
 
 report_column interval_column(std::string name, std::string unit, std::string description,
                               const analysis::estimate& value, bool headline) {
-    return {std::move(name), std::move(unit), std::move(description), value.value, value.lower,
-            value.upper, true, headline};
+    return {std::move(name),
+            std::move(unit),
+            std::move(description),
+            value.value,
+            value.lower,
+            value.upper,
+            true,
+            headline};
 }
 
 report_column value_column(std::string name, std::string unit, std::string description,
                            double value, bool headline) {
-    return {std::move(name), std::move(unit), std::move(description), value, value, value, false,
-            headline};
+    return {std::move(name), std::move(unit), std::move(description), value, value, value,
+            false,           headline};
 }
 
 analysis::estimate mean_of(const std::vector<double>& values, double level) {
@@ -69,8 +75,8 @@ void add_theory(std::vector<report_column>& columns, const point_theory& theory,
     const std::string where =
         fmt::format("at the control's {} value {} = {}", which, theory.control_name, at.control);
     columns.push_back(value_column("theory_equilibrium_" + which, state,
-                                   "stable equilibrium (first component) " + where,
-                                   at.equilibrium, false));
+                                   "stable equilibrium (first component) " + where, at.equilibrium,
+                                   false));
     columns.push_back(value_column("theory_eigenvalue_" + which, "1/time",
                                    "real part of the leading Jacobian eigenvalue " + where,
                                    at.eigenvalue_real, headline));
@@ -82,10 +88,10 @@ void add_theory(std::vector<report_column>& columns, const point_theory& theory,
     columns.push_back(value_column("theory_variance_" + which, state + "^2",
                                    "linear-noise stationary variance " + where, at.variance,
                                    headline));
-    columns.push_back(value_column("theory_lag1_autocorrelation_" + which, "1",
-                                   "linear-noise lag-1 autocorrelation at the sample interval " +
-                                       where,
-                                   at.lag1_autocorrelation, headline));
+    columns.push_back(
+        value_column("theory_lag1_autocorrelation_" + which, "1",
+                     "linear-noise lag-1 autocorrelation at the sample interval " + where,
+                     at.lag1_autocorrelation, headline));
     columns.push_back(value_column("theory_spectrum_at_zero_" + which, state + "^2 time",
                                    "linear-noise power spectral density at frequency 0 " + where,
                                    at.spectrum_at_zero, false));
@@ -109,28 +115,28 @@ void add_indicator(std::vector<report_column>& columns, const point_results& res
         "approach_tau_" + name, "1",
         fmt::format("mean Kendall tau of the rolling {}, approaching ensemble", name),
         mean_of(positives, level), headline));
-    columns.push_back(interval_column(
-        "null_tau_" + name, "1", fmt::format("mean Kendall tau of the rolling {}, null ensemble",
-                                             name),
-        mean_of(negatives, level), false));
+    columns.push_back(
+        interval_column("null_tau_" + name, "1",
+                        fmt::format("mean Kendall tau of the rolling {}, null ensemble", name),
+                        mean_of(negatives, level), false));
     for (const auto& [member, sample] :
          {std::pair{"approach", &positives}, std::pair{"null", &negatives}}) {
         columns.push_back({fmt::format("{}_tau_{}_median", member, name), "1",
                            fmt::format("median Kendall tau of the rolling {} ({} ensemble); "
                                        "bounds: the quartiles",
                                        name, member),
-                           quantile(*sample, 0.5), quantile(*sample, 0.25),
-                           quantile(*sample, 0.75), true, false});
+                           quantile(*sample, 0.5), quantile(*sample, 0.25), quantile(*sample, 0.75),
+                           true, false});
     }
 
     if (positives.empty() || negatives.empty()) {
-        columns.push_back(value_column("auc_" + name, "1", "ROC AUC (not enough data)",
-                                       not_a_number, headline));
+        columns.push_back(
+            value_column("auc_" + name, "1", "ROC AUC (not enough data)", not_a_number, headline));
         columns.push_back(value_column("tpr_" + name, "1", "true-positive rate (not enough data)",
                                        not_a_number, headline));
         return;
     }
-    const stream_key key{options.seed, bootstrap_stream_base + index, 0, 0};
+    const stream_key key{options.seed, bootstrap_stream_base + index, options.point, 0};
     columns.push_back(interval_column(
         "auc_" + name, "1",
         fmt::format("ROC AUC of the tau of the rolling {}: approaching vs null (stratified "
@@ -139,9 +145,8 @@ void add_indicator(std::vector<report_column>& columns, const point_results& res
         analysis::auc_bootstrap_interval(negatives, positives, level, options.bootstrap_resamples,
                                          key),
         headline));
-    const analysis::operating_point point =
-        analysis::operating_point_at_false_positive_rate(negatives, positives,
-                                                         options.false_positive_rate);
+    const analysis::operating_point point = analysis::operating_point_at_false_positive_rate(
+        negatives, positives, options.false_positive_rate);
     columns.push_back(interval_column(
         "tpr_" + name, "1",
         fmt::format("true-positive rate of tau({}) > threshold at false-positive rate <= {} "
@@ -187,10 +192,10 @@ std::vector<report_column> analyze_ensembles(const point_theory& theory,
                                       "mean of the null members' series (sample mean over "
                                       "replicates)",
                                       mean_of(finite_values(results, "null_mean"), level), false));
-    columns.push_back(interval_column(
-        "null_variance", state + "^2",
-        "sample variance of the null members' series, averaged over replicates",
-        mean_of(finite_values(results, "null_variance"), level), true));
+    columns.push_back(
+        interval_column("null_variance", state + "^2",
+                        "sample variance of the null members' series, averaged over replicates",
+                        mean_of(finite_values(results, "null_variance"), level), true));
     columns.push_back(interval_column(
         "null_lag1_autocorrelation", "1",
         "lag-1 autocorrelation of the null members' series, averaged over replicates",

@@ -28,7 +28,9 @@ std::complex<double> leading_eigenvalue_of(const Eigen::MatrixXd& jacobian) {
     return best;
 }
 
-bool finite(const Eigen::VectorXd& x) { return x.allFinite(); }
+bool finite(const Eigen::VectorXd& x) {
+    return x.allFinite();
+}
 
 // Steps from `from` to `control` by Newton started at the previous state; found = false when
 // Newton fails or the state moves further than jump_tolerance.
@@ -102,8 +104,8 @@ equilibrium newton_equilibrium(const deterministic_system& system, const Eigen::
 
 equilibrium continue_equilibrium(const deterministic_system& system,
                                  const branch_definition& branch, double control) {
-    equilibrium current = newton_equilibrium(system, branch.reference_state,
-                                             branch.reference_control);
+    equilibrium current =
+        newton_equilibrium(system, branch.reference_state, branch.reference_control);
     if (!current.found) return current;
     const double distance = control - branch.reference_control;
     const auto steps =
@@ -126,7 +128,7 @@ bifurcation locate_bifurcation(const deterministic_system& system, const equilib
     equilibrium previous = start;
     while ((control_limit - previous.control) * direction > 0) {
         const double c = direction > 0 ? std::min(previous.control + control_step, control_limit)
-                                        : std::max(previous.control - control_step, control_limit);
+                                       : std::max(previous.control - control_step, control_limit);
         const equilibrium next = step_along(system, previous, c, jump_tolerance);
         if (!next.found) {
             const auto fold = solve_fold(system, previous.state, previous.control);
@@ -176,7 +178,8 @@ Eigen::MatrixXd continuous_lyapunov(const Eigen::MatrixXd& jacobian, const Eigen
     Eigen::MatrixXd system(n * n, n * n);
     for (Eigen::Index i = 0; i < n; ++i) {
         for (Eigen::Index j = 0; j < n; ++j) {
-            system.block(i * n, j * n, n, n) = identity(i, j) * jacobian + jacobian(i, j) * identity;
+            system.block(i * n, j * n, n, n) =
+                identity(i, j) * jacobian + jacobian(i, j) * identity;
         }
     }
     const Eigen::VectorXd rhs = -Eigen::Map<const Eigen::VectorXd>(q.data(), n * n);

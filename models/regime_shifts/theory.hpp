@@ -8,6 +8,10 @@
 
 #include "models/regime_shifts/equations.hpp"
 
+// Models must not start threads: the runner owns them (and these matrices are tiny).
+#ifndef EIGEN_DONT_PARALLELIZE
+#define EIGEN_DONT_PARALLELIZE
+#endif
 #include <Eigen/Dense>
 
 #include <complex>
@@ -113,14 +117,13 @@ bifurcation locate_bifurcation(const deterministic_system& system, const equilib
                                double control_limit);
 
 // The bifurcation of a branch definition (the analytic one when the model has it).
-bifurcation branch_bifurcation(const deterministic_system& system,
-                               const branch_definition& branch);
+bifurcation branch_bifurcation(const deterministic_system& system, const branch_definition& branch);
 
 // Linear-noise predictions for dx = J x dt + G dW (G diagonal with entries `noise`), observed
 // in component 0 every `sample_interval`. Stationary covariance from J S + S J^T + G G^T = 0.
 struct linear_noise_prediction {
-    double variance = 0;              // S_00
-    double lag1_autocorrelation = 0;  // (e^{J dt} S)_00 / S_00
+    double variance = 0;                 // S_00
+    double lag1_autocorrelation = 0;     // (e^{J dt} S)_00 / S_00
     double variance_euler_maruyama = 0;  // S_00 of the Euler-Maruyama chain with `time_step`
 };
 
