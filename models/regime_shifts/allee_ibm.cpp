@@ -110,7 +110,8 @@ void allee_ibm_simulator::simulate(const replicate_streams& streams, std::span<d
                    configuration_.extra_death_rate_slope);
     const member_outcome null =
         run_member(streams.stream(static_cast<std::uint64_t>(stream_id::null)), 0.0);
-    store_ensemble_results(approaching, null, configuration_.early_warning, results);
+    store_ensemble_results(approaching, null, configuration_.sample_interval,
+                           configuration_.early_warning, results);
     if (trajectory == nullptr) return;
     trajectory_series time{"time", "sample times", {}};
     trajectory_series control{"individuals/time", "extra death rate of the approaching member", {}};

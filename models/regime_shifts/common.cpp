@@ -80,12 +80,15 @@ std::vector<parameter_spec> early_warning_parameters() {
     std::vector<parameter_spec> table;
     table.push_back(choice_parameter(
         key::detrending,
-        "detrending before the rolling indicators: Gaussian kernel (sigma = 0.25 bandwidth / "
-        "0.675 samples, reflected edges), none, a least-squares line, or first differences",
-        {"gaussian", "none", "linear", "first_differences"}));
+        "detrending before the rolling indicators: Gaussian kernel, none, a least-squares line, "
+        "LOWESS, or first differences (analysis/indicators.hpp)",
+        {"gaussian", "none", "linear", "lowess", "first_difference"}));
     table.push_back(real_parameter(key::bandwidth, "1",
                                    "Gaussian kernel bandwidth as a fraction of the series length",
                                    0.2, 0, 1, false));
+    table.push_back(real_parameter(key::lowess_span, "1",
+                                   "LOWESS neighbourhood as a fraction of the series length", 0.2,
+                                   0, 1, false));
     table.push_back(real_parameter(key::rolling_window, "1",
                                    "rolling window as a fraction of the series before the "
                                    "transition",
@@ -94,23 +97,35 @@ std::vector<parameter_spec> early_warning_parameters() {
                                       "rolling window as a number of samples; replaces "
                                       "rolling_window when given",
                                       std::nullopt, 4, 1e9));
+    table.push_back(integer_parameter(
+        key::autocorrelation_lag, "lag, in samples, of the rolling autocorrelation", 1.0, 1, 1e6));
+    table.push_back(choice_parameter(key::indicator_convention,
+                                     "peer conventions of the indicators: ewstools (Python) or r "
+                                     "(the earlywarnings package)",
+                                     {"ewstools", "r"}));
     return table;
 }
 
 early_warning_settings read_early_warning(const parameter_set& values) {
-    early_warning_settings settings;
+    analysis::ews_options options;
     const std::string& method = values.choice(key::detrending);
-    settings.method = method == "none"                ? detrending::none
-                      : method == "linear"            ? detrending::linear
-                      : method == "first_differences" ? detrending::first_differences
-                                                      : detrending::gaussian;
-    settings.bandwidth = values.real(key::bandwidth);
-    settings.window_fraction = values.real(key::rolling_window);
-    if (values.has(key::rolling_window_points)) {
-        settings.window_points =
-            static_cast<std::size_t>(values.integer(key::rolling_window_points));
-    }
-    return settings;
+    options.detrending.method = method == "none"     ? analysis::detrend_method::none
+                                : method == "linear" ? analysis::detrend_method::linear
+                                : method == "lowess" ? analysis::detrend_method::lowess
+                                : method == "first_difference"
+                                    ? analysis::detrend_method::first_difference
+                                    : analysis::detrend_method::gaussian;
+    options.detrending.convention = values.choice(key::indicator_convention) == "r"
+                                        ? analysis::ews_convention::earlywarnings
+                                        : analysis::ews_convention::ewstools;
+    options.detrending.bandwidth = analysis::series_length::fraction(values.real(key::bandwidth));
+    options.detrending.span = values.real(key::lowess_span);
+    options.window = values.has(key::rolling_window_points)
+                         ? analysis::series_length::points(
+                               static_cast<double>(values.integer(key::rolling_window_points)))
+                         : analysis::series_length::fraction(values.real(key::rolling_window));
+    options.lag = static_cast<std::size_t>(values.integer(key::autocorrelation_lag));
+    return {options};
 }
 
 std::size_t sample_count(const parameter_set& values) {
@@ -139,6 +154,8 @@ void check_time_grid_and_window(const parameter_set& values, bool with_time_step
                                       key::duration, values.real(key::duration), samples,
                                       key::sample_interval, interval));
     }
+    const auto lag = static_cast<std::size_t>(values.integer(key::autocorrelation_lag));
+    const std::size_t smallest = analysis::minimum_window_points(lag);
     if (values.has(key::rolling_window_points)) {
         const auto points = static_cast<std::size_t>(values.integer(key::rolling_window_points));
         if (points > samples) {
@@ -146,10 +163,22 @@ void check_time_grid_and_window(const parameter_set& values, bool with_time_step
                 "{} = {} is larger than the series ({} samples: duration / sample_interval + 1)",
                 key::rolling_window_points, points, samples));
         }
-    } else if (values.real(key::rolling_window) * static_cast<double>(samples) < 4) {
-        throw input_error(fmt::format("{} = {} gives fewer than 4 points of the {} samples",
-                                      key::rolling_window, values.real(key::rolling_window),
-                                      samples));
+        if (points < smallest) {
+            throw input_error(fmt::format("{} = {}: {} = {} needs at least {} points",
+                                          key::rolling_window_points, points,
+                                          key::autocorrelation_lag, lag, smallest));
+        }
+    } else {
+        const double fraction = values.real(key::rolling_window);
+        const std::size_t points =
+            analysis::window_points(analysis::series_length::fraction(fraction), samples,
+                                    read_early_warning(values).options.detrending.convention);
+        if (points < smallest) {
+            throw input_error(
+                fmt::format("{} = {} gives {} of the {} samples; {} = {} needs at least {}",
+                            key::rolling_window, fraction, points, samples,
+                            key::autocorrelation_lag, lag, smallest));
+        }
     }
 }
 
@@ -190,7 +219,8 @@ std::vector<result_field> ensemble_result_fields(const std::string& control_unit
 }
 
 void store_ensemble_results(const member_outcome& approaching, const member_outcome& null,
-                            const early_warning_settings& settings, std::span<double> results) {
+                            double sample_interval, const early_warning_settings& settings,
+                            std::span<double> results) {
     results[field::approach_transition] = approaching.transition ? 1 : 0;
     results[field::approach_transition_time] =
         approaching.transition ? approaching.transition_time : not_a_number;
@@ -203,8 +233,8 @@ void store_ensemble_results(const member_outcome& approaching, const member_outc
     results[field::compared_samples] = static_cast<double>(compared);
     const std::span<const double> approach_part(approaching.series.data(), compared);
     const std::span<const double> null_part(null.series.data(), compared);
-    const auto approach_trends = indicator_trends(approach_part, settings);
-    const auto null_trends = indicator_trends(null_part, settings);
+    const auto approach_trends = indicator_trends(approach_part, sample_interval, settings);
+    const auto null_trends = indicator_trends(null_part, sample_interval, settings);
     for (std::size_t k = 0; k < indicator_count; ++k) {
         results[field::approach_tau + k] = approach_trends[k];
         results[field::null_tau + k] = null_trends[k];

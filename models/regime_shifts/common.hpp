@@ -37,8 +37,11 @@ inline constexpr const char* initial_state = "initial_state";
 inline constexpr const char* transition_threshold = "transition_threshold";
 inline constexpr const char* detrending = "detrending";
 inline constexpr const char* bandwidth = "bandwidth";
+inline constexpr const char* lowess_span = "lowess_span";
 inline constexpr const char* rolling_window = "rolling_window";
 inline constexpr const char* rolling_window_points = "rolling_window_points";
+inline constexpr const char* autocorrelation_lag = "autocorrelation_lag";
+inline constexpr const char* indicator_convention = "indicator_convention";
 }  // namespace key
 
 parameter_spec real_parameter(const std::string& name, const std::string& unit,
@@ -98,6 +101,7 @@ struct member_outcome {
 // series before its transition and on the null series cut to the same length, and the
 // whole-series moments of each member.
 void store_ensemble_results(const member_outcome& approaching, const member_outcome& null,
-                            const early_warning_settings& settings, std::span<double> results);
+                            double sample_interval, const early_warning_settings& settings,
+                            std::span<double> results);
 
 }  // namespace vigil::regime_shifts

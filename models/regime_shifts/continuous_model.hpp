@@ -304,7 +304,8 @@ public:
         const auto tracks = run_members<2>(member_streams, ramps);
         const member_outcome approaching = outcome_of(tracks[0], ramps[0]);
         const member_outcome null = outcome_of(tracks[1], ramps[1]);
-        store_ensemble_results(approaching, null, configuration_.early_warning, results);
+        store_ensemble_results(approaching, null, configuration_.sample_interval,
+                               configuration_.early_warning, results);
         if (trajectory != nullptr) record(tracks[0].samples, tracks[1].samples, *trajectory);
     }
 
