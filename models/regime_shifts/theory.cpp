@@ -13,6 +13,7 @@ namespace {
 
 constexpr double not_a_number = std::numeric_limits<double>::quiet_NaN();
 constexpr int newton_iterations = 100;
+constexpr double infinity = std::numeric_limits<double>::infinity();
 
 std::complex<double> leading_eigenvalue_of(const Eigen::MatrixXd& jacobian) {
     if (jacobian.rows() == 1) return {jacobian(0, 0), 0.0};
@@ -120,16 +121,60 @@ equilibrium continue_equilibrium(const deterministic_system& system,
     return current;
 }
 
+namespace {
+
+// Golden-section search for the minimum of |Re lambda| over [low, high] along the branch
+// through `near`: where two branches cross and exchange stability (transcritical), |Re lambda|
+// falls linearly to 0 from both sides.
+double eigenvalue_kink(const deterministic_system& system, const equilibrium& near, double low,
+                       double high, double jump_tolerance) {
+    const double ratio = 0.5 * (std::sqrt(5.0) - 1);
+    const auto magnitude = [&](double c) {
+        const equilibrium e = step_along(system, near, c, jump_tolerance);
+        return e.found ? std::fabs(e.leading_eigenvalue.real()) : infinity;
+    };
+    double a = low;
+    double b = high;
+    double x1 = b - ratio * (b - a);
+    double x2 = a + ratio * (b - a);
+    double f1 = magnitude(x1);
+    double f2 = magnitude(x2);
+    for (int iteration = 0; iteration < 200 && b - a > 1e-14 * (1 + std::fabs(a)); ++iteration) {
+        if (f1 < f2) {
+            b = x2;
+            x2 = x1;
+            f2 = f1;
+            x1 = b - ratio * (b - a);
+            f1 = magnitude(x1);
+        } else {
+            a = x1;
+            x1 = x2;
+            f1 = f2;
+            x2 = a + ratio * (b - a);
+            f2 = magnitude(x2);
+        }
+    }
+    return 0.5 * (a + b);
+}
+
+}  // namespace
+
 bifurcation locate_bifurcation(const deterministic_system& system, const equilibrium& start,
                                double direction, double control_step, double jump_tolerance,
                                double control_limit) {
     bifurcation none{bifurcation_kind::none, not_a_number, {}};
     if (direction == 0 || !start.stable()) return none;
+    equilibrium before_previous;
     equilibrium previous = start;
     while ((control_limit - previous.control) * direction > 0) {
         const double c = direction > 0 ? std::min(previous.control + control_step, control_limit)
-                                       : std::max(previous.control - control_step, control_limit);
-        const equilibrium next = step_along(system, previous, c, jump_tolerance);
+                                        : std::max(previous.control - control_step, control_limit);
+        equilibrium next = step_along(system, previous, c, jump_tolerance);
+        if (!next.found) {
+            // Landing exactly on a singular point (a transcritical) also fails: step past it.
+            next = step_along(system, previous, c + 0.5 * control_step * direction,
+                              jump_tolerance);
+        }
         if (!next.found) {
             const auto fold = solve_fold(system, previous.state, previous.control);
             if (!fold) return none;
@@ -138,7 +183,7 @@ bifurcation locate_bifurcation(const deterministic_system& system, const equilib
         }
         if (next.leading_eigenvalue.real() >= 0) {
             equilibrium low = previous;  // stable side
-            double high_control = c;
+            double high_control = next.control;
             for (int iteration = 0; iteration < 200; ++iteration) {
                 const double middle = 0.5 * (low.control + high_control);
                 if (middle == low.control || middle == high_control) break;
@@ -152,6 +197,23 @@ bifurcation locate_bifurcation(const deterministic_system& system, const equilib
             return {bifurcation_kind::eigenvalue_crossing, 0.5 * (low.control + high_control),
                     low.state};
         }
+        // An exchange of stability keeps Re lambda < 0 but makes |Re lambda| a V: it falls
+        // towards 0 and rises again, the fall extrapolating to 0 within one step.
+        if (before_previous.found) {
+            const double older = std::fabs(before_previous.leading_eigenvalue.real());
+            const double last = std::fabs(previous.leading_eigenvalue.real());
+            const double now = std::fabs(next.leading_eigenvalue.real());
+            const double fall_per_step = older - last;
+            if (last < older && last < now && last <= 1.5 * fall_per_step) {
+                const double kink = eigenvalue_kink(
+                    system, previous, std::min(before_previous.control, next.control),
+                    std::max(before_previous.control, next.control), jump_tolerance);
+                const equilibrium at = step_along(system, previous, kink, jump_tolerance);
+                return {bifurcation_kind::eigenvalue_crossing, kink,
+                        at.found ? at.state : previous.state};
+            }
+        }
+        before_previous = previous;
         previous = next;
     }
     return none;
