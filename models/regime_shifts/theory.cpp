@@ -168,12 +168,11 @@ bifurcation locate_bifurcation(const deterministic_system& system, const equilib
     equilibrium previous = start;
     while ((control_limit - previous.control) * direction > 0) {
         const double c = direction > 0 ? std::min(previous.control + control_step, control_limit)
-                                        : std::max(previous.control - control_step, control_limit);
+                                       : std::max(previous.control - control_step, control_limit);
         equilibrium next = step_along(system, previous, c, jump_tolerance);
         if (!next.found) {
             // Landing exactly on a singular point (a transcritical) also fails: step past it.
-            next = step_along(system, previous, c + 0.5 * control_step * direction,
-                              jump_tolerance);
+            next = step_along(system, previous, c + 0.5 * control_step * direction, jump_tolerance);
         }
         if (!next.found) {
             const auto fold = solve_fold(system, previous.state, previous.control);

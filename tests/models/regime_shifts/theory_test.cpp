@@ -1,9 +1,9 @@
 // Theory of the regime-shift models against the reference values of specs/regime-shifts.md
 // ("Models" and "Reference values") and against closed forms.
 
+#include "models/regime_shifts/theory.hpp"
 #include "models/regime_shifts/equations.hpp"
 #include "models/regime_shifts/models.hpp"
-#include "models/regime_shifts/theory.hpp"
 
 #include <gtest/gtest.h>
 
@@ -28,8 +28,7 @@ equilibrium equilibrium_of(const continuous_definition<Equations>& definition,
 
 // The other fold of a bistable model: follow the lower branch from `start` towards `direction`.
 template <class Equations>
-bifurcation other_fold(const Equations& equations, double guess, double control,
-                       double direction) {
+bifurcation other_fold(const Equations& equations, double guess, double control, double direction) {
     const equations_system<Equations> system(equations);
     Eigen::VectorXd x(1);
     x[0] = guess;
