@@ -155,14 +155,16 @@ TEST(regime_statistics, allee_ibm_mean_and_variance_at_fixed_death_rate) {
     }
     const double theory_mean = column_of(report, "theory_equilibrium_start").value;
     const double theory_variance = column_of(report, "theory_expected_sample_variance").value;
-    const double theory_autocorrelation = column_of(report, "theory_lag1_autocorrelation_start").value;
+    const double theory_autocorrelation =
+        column_of(report, "theory_lag1_autocorrelation_start").value;
     const double measured_mean = column_of(report, "null_mean").value;
     const double measured_variance = column_of(report, "null_variance").value;
     const double measured_autocorrelation = column_of(report, "null_lag1_autocorrelation").value;
-    std::printf("allee_ibm a = 100: mean %.2f (theory %.2f), variance %.1f +- %.1f (theory "
-                "%.1f), lag-1 autocorrelation %.4f (theory %.4f)\n",
-                measured_mean, theory_mean, measured_variance, standard_error(variances),
-                theory_variance, measured_autocorrelation, theory_autocorrelation);
+    std::printf(
+        "allee_ibm a = 100: mean %.2f (theory %.2f), variance %.1f +- %.1f (theory "
+        "%.1f), lag-1 autocorrelation %.4f (theory %.4f)\n",
+        measured_mean, theory_mean, measured_variance, standard_error(variances), theory_variance,
+        measured_autocorrelation, theory_autocorrelation);
     EXPECT_NEAR(theory_mean, 730.22, 0.01);
     EXPECT_NEAR(measured_mean, theory_mean, 4 * standard_error(means) + 0.002 * theory_mean);
     EXPECT_NEAR(measured_variance, theory_variance,
@@ -188,18 +190,20 @@ TEST(regime_statistics, grazing_variance_matches_theory_at_fixed_grazing) {
         const auto& fields = grazing->results();
         for (std::size_t f = 0; f < fields.size(); ++f) {
             if (fields[f].name == "null_variance") variances = results.columns[f];
-            if (fields[f].name == "null_lag1_autocorrelation") autocorrelations = results.columns[f];
+            if (fields[f].name == "null_lag1_autocorrelation")
+                autocorrelations = results.columns[f];
         }
         const double measured = column_of(report, "null_variance").value;
         const double expected = column_of(report, "theory_expected_sample_variance").value;
         const double autocorrelation = column_of(report, "null_lag1_autocorrelation").value;
         const double theory_autocorrelation =
             column_of(report, "theory_lag1_autocorrelation_start").value;
-        std::printf("grazing c = %.1f: variance %.6f +- %.6f (theory %.6f; stationary %.6f), "
-                    "lag-1 autocorrelation %.4f (theory %.4f)\n",
-                    c, measured, standard_error(variances), expected,
-                    column_of(report, "theory_variance_start").value, autocorrelation,
-                    theory_autocorrelation);
+        std::printf(
+            "grazing c = %.1f: variance %.6f +- %.6f (theory %.6f; stationary %.6f), "
+            "lag-1 autocorrelation %.4f (theory %.4f)\n",
+            c, measured, standard_error(variances), expected,
+            column_of(report, "theory_variance_start").value, autocorrelation,
+            theory_autocorrelation);
         EXPECT_NEAR(measured, expected, 4 * standard_error(variances) + 0.01 * expected) << c;
         EXPECT_NEAR(autocorrelation, theory_autocorrelation,
                     4 * standard_error(autocorrelations) + 0.01)
@@ -256,13 +260,15 @@ TEST(regime_benchmark, grazing_euler_maruyama_steps_per_second) {
             {simulator.configuration().ramp, simulator.configuration().ramp.held()});
         const auto end = std::chrono::steady_clock::now();
         checksum += tracks[0].samples.back()[0];
-        best_normals = std::min(best_normals, std::chrono::duration<double>(middle - start).count());
+        best_normals =
+            std::min(best_normals, std::chrono::duration<double>(middle - start).count());
         best_steps = std::min(best_steps, std::chrono::duration<double>(end - middle).count());
     }
-    std::printf("grazing Euler-Maruyama: %.3g member-steps/s; normal variates: %.3g /s; ratio "
-                "%.2f (target >= 0.60) [checksum %g]\n",
-                member_steps / best_steps, member_steps / best_normals, best_normals / best_steps,
-                checksum);
+    std::printf(
+        "grazing Euler-Maruyama: %.3g member-steps/s; normal variates: %.3g /s; ratio "
+        "%.2f (target >= 0.60) [checksum %g]\n",
+        member_steps / best_steps, member_steps / best_normals, best_normals / best_steps,
+        checksum);
     SUCCEED();
 }
 
