@@ -13,6 +13,7 @@
 
 #include <gtest/gtest.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cmath>
 #include <cstdlib>
@@ -266,7 +267,9 @@ outcome run_vigil(const fs::path& directory, const std::string& arguments) {
 }
 
 TEST(regime_cli, bad_parameters_exit_2_naming_the_key) {
-    const fs::path directory = fs::temp_directory_path() / "vigil_regime_cli";
+    // Per process: several checkouts may run their suites at once.
+    const fs::path directory =
+        fs::temp_directory_path() / ("vigil_regime_cli_" + std::to_string(::getpid()));
     fs::remove_all(directory);
     fs::create_directories(directory);
     struct bad_case {
@@ -331,8 +334,10 @@ TEST(regime_runner, results_are_bit_identical_for_one_and_two_threads) {
     };
     for (const std::string& text : scans) {
         const scan_plan plan = parse_scan(text, "test.toml");
-        const auto one = run_and_read(plan, 1, "regime_runner_1.h5");
-        const auto two = run_and_read(plan, 2, "regime_runner_2.h5");
+        const std::string stem =
+            (fs::temp_directory_path() / ("regime_runner_" + std::to_string(::getpid()))).string();
+        const auto one = run_and_read(plan, 1, stem + "_1.h5");
+        const auto two = run_and_read(plan, 2, stem + "_2.h5");
         ASSERT_EQ(one.size(), two.size());
         for (std::size_t i = 0; i < one.size(); ++i) {
             ASSERT_TRUE(one[i] == two[i] || (std::isnan(one[i]) && std::isnan(two[i])))
