@@ -81,6 +81,10 @@ public:
     // individually checked parameter_set; throws input_error naming the keys involved.
     virtual void check(const parameter_set& values) const = 0;
 
+    // Fills in values implied by others (e.g. a default chosen from among alternatives), so
+    // that the result file records everything a point used. Called after check().
+    virtual void complete(parameter_set& values) const { (void)values; }
+
     virtual std::unique_ptr<point_simulator> prepare(const parameter_set& values) const = 0;
 
     // Statistics and theory for one scan point, from its results alone.

@@ -31,7 +31,8 @@ std::string quoted_choices(const std::vector<std::string>& choices) {
 std::string parameter_spec::allowed() const {
     if (kind == parameter_kind::choice) return "one of " + quoted_choices(choices);
     const std::string kind_name = kind == parameter_kind::integer ? "an integer" : "a number";
-    return fmt::format("{} in {}{}, {}{}", kind_name, minimum_inclusive ? "[" : "(",
+    return fmt::format("{} in {}{}, {}{}", kind_name,
+                       minimum_inclusive && std::isfinite(minimum) ? "[" : "(",
                        format_bound(minimum), format_bound(maximum), maximum_inclusive ? "]" : ")");
 }
 

@@ -3,10 +3,12 @@
 #include "error.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <toml++/toml.h>
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <set>
@@ -15,6 +17,10 @@
 namespace vigil {
 
 namespace {
+
+// Limits that keep a plan's bookkeeping in memory and its work numbers in 64 bits.
+constexpr std::size_t max_points = 10'000'000;
+constexpr std::uint64_t max_work = std::uint64_t{1} << 62;
 
 // One grid axis: one parameter, or several zipped parameters of equal length.
 struct scan_axis {
@@ -39,6 +45,10 @@ public:
         plan.seed = unsigned_integer("seed", 0, true);
         plan.replicates = unsigned_integer("replicates", 1, true);
         plan.trajectories = unsigned_integer("trajectories", 0, false);
+        replicates_ = plan.replicates;
+        if (const auto* title = root_.get("title"); title != nullptr && !title->is_string()) {
+            refuse("title", "expected a string describing the study");
+        }
 
         const auto specs = chosen.parameters();
         const parameter_set fixed = read_fixed(specs);
@@ -246,7 +256,19 @@ private:
                                       const std::vector<scan_axis>& axes,
                                       const model& chosen) const {
         std::size_t total = 1;
-        for (const auto& axis : axes) total *= axis.length();
+        for (const auto& axis : axes) {
+            if (axis.length() > max_points / total) {
+                refuse("scan", fmt::format("the grid has more than {:.0e} points; split the scan "
+                                           "into several files",
+                                           double(max_points)));
+            }
+            total *= axis.length();
+        }
+        if (replicates_ > max_work / total) {
+            refuse("replicates", fmt::format("{} points x {} replicates is more work than one scan "
+                                             "may hold (at most {:.2e} replicates in all)",
+                                             total, replicates_, double(max_work)));
+        }
 
         std::vector<parameter_set> points;
         points.reserve(total);
@@ -270,24 +292,37 @@ private:
                     point.set(spec.name, *spec.default_value);
                 }
             }
-            check_point(chosen, point, index, axes.empty());
+            check_point(chosen, point, axes, index, total);
+            chosen.complete(point);
             points.push_back(std::move(point));
         }
         return points;
     }
 
-    void check_point(const model& chosen, const parameter_set& point, std::size_t index,
-                     bool single) const {
+    void check_point(const model& chosen, const parameter_set& point,
+                     const std::vector<scan_axis>& axes, std::size_t index,
+                     std::size_t total) const {
         try {
             chosen.check(point);
         } catch (const input_error& error) {
-            const std::string where = single ? "" : fmt::format(" (scan point {})", index);
+            std::string where;
+            if (!axes.empty()) {
+                std::vector<std::string> values;
+                for (const auto& axis : axes) {
+                    for (const auto& name : axis.names) {
+                        values.push_back(name + " = " + to_string(point.get(name)));
+                    }
+                }
+                where = fmt::format(" (scan point {} of {}: {})", index + 1, total,
+                                    fmt::join(values, ", "));
+            }
             throw input_error(fmt::format("{}{}: {}", path_, where, error.what()));
         }
     }
 
     std::string path_;
     const toml::table& root_;
+    std::uint64_t replicates_ = 0;
 };
 
 }  // namespace
@@ -305,6 +340,9 @@ scan_plan parse_scan(const std::string& text, const std::string& path) {
 }
 
 scan_plan read_scan_file(const std::string& path) {
+    if (std::filesystem::is_directory(path)) {
+        throw input_error(fmt::format("{}: is a directory, not a scan file", path));
+    }
     std::ifstream file(path, std::ios::binary);
     if (!file) throw input_error(fmt::format("{}: cannot open the scan file", path));
     std::ostringstream text;

@@ -17,6 +17,10 @@ namespace {
 
 constexpr double two_pi = 2 * std::numbers::pi;
 constexpr double default_contact_length_um = 1.0;
+// Work and memory bounds: binding events one replicate may need (checked from the parameters)
+// and events an event history keeps (later receptors' events are not recorded).
+constexpr double max_events_per_replicate = 1e9;
+constexpr std::size_t max_recorded_events = 1000000;
 
 // Parameter names, as written in scan files.
 namespace key {
@@ -111,6 +115,10 @@ std::vector<parameter_spec> parameter_table() {
                                      "what the cell sees of each receptor: the durations of its "
                                      "bound and free intervals",
                                      {"binding_durations"}));
+    // Upper bounds keep one replicate's work finite and the theory's integrals representable.
+    for (auto& spec : table) {
+        if (spec.kind == parameter_kind::real) spec.maximum = 1e6;
+    }
     table.push_back(real_parameter(
         key::edge_width, "um",
         "length xi over which the ephrin level falls at each contact edge (logistic); 0: sharp. "
@@ -240,7 +248,6 @@ void contact_sensing_simulator::simulate(const replicate_streams& streams,
     thread_local std::vector<double> log_likelihood_ratios;
     log_likelihood_ratios.resize(n);
     std::vector<binding_event> history;
-    std::vector<binding_event>* const history_or_null = trajectory ? &history : nullptr;
 
     random_stream contact = streams.stream(static_cast<std::uint64_t>(stream_id::contact_ensemble));
     double in_contact_count = 0;
@@ -249,6 +256,8 @@ void contact_sensing_simulator::simulate(const replicate_streams& streams,
         const double distance = circular_distance(receptor_angles_[j], centre);
         const bool in_contact = whole_perimeter || distance < half_width_rad_;
         if (in_contact) in_contact_count += 1;
+        std::vector<binding_event>* const history_or_null =
+            trajectory != nullptr && history.size() < max_recorded_events ? &history : nullptr;
         const receptor_outcome outcome =
             sharp_edges
                 ? simulate_receptor(in_contact ? in_contact_ : out_of_contact_, &scorer_, start,
@@ -329,7 +338,8 @@ void contact_sensing_model::check(const parameter_set& values) const {
         }
         const char* const given = values.has(key::contact_length) ? "" : " (the default)";
         throw input_error(
-            fmt::format("{} = {} um{} exceeds the perimeter: allowed at most 2 pi {} = {:.6g} um",
+            fmt::format("{} = {:.10g} um{} exceeds the perimeter: allowed at most 2 pi {} = "
+                        "{:.10g} um",
                         key::contact_length, width * values.real(key::radius), given, key::radius,
                         two_pi * values.real(key::radius)));
     }
@@ -337,6 +347,25 @@ void contact_sensing_model::check(const parameter_set& values) const {
     if (values.real(key::ephrin_binding) == 0 && values.real(key::interferer_binding) == 0) {
         throw input_error(fmt::format("{} and {} are both 0: no receptor could ever bind",
                                       key::ephrin_binding, key::interferer_binding));
+    }
+
+    // At most one binding per receptor per 1/(a_E + a_I): bound the events of one replicate.
+    const double most_events =
+        static_cast<double>(values.integer(key::receptors)) *
+        (values.real(key::ephrin_binding) + values.real(key::interferer_binding)) *
+        values.real(key::observation_time);
+    if (most_events > max_events_per_replicate) {
+        throw input_error(fmt::format(
+            "{} x ({} + {}) x {} = {:.3g} binding events per replicate is too much work; "
+            "allowed at most {:.0e}",
+            key::receptors, key::ephrin_binding, key::interferer_binding, key::observation_time,
+            most_events, max_events_per_replicate));
+    }
+}
+
+void contact_sensing_model::complete(parameter_set& values) const {
+    if (!values.has(key::contact_length) && !values.has(key::contact_receptors)) {
+        values.set(key::contact_length, default_contact_length_um);
     }
 }
 

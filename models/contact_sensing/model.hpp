@@ -90,6 +90,7 @@ public:
     std::vector<parameter_spec> parameters() const override;
     std::vector<result_field> results() const override;
     void check(const parameter_set& values) const override;
+    void complete(parameter_set& values) const override;
     std::unique_ptr<point_simulator> prepare(const parameter_set& values) const override;
     std::vector<report_column> analyze(const parameter_set& values, const point_results& results,
                                        const analysis_options& options) const override;

@@ -18,6 +18,8 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -467,6 +469,36 @@ int models_command(const std::string& name) {
     return 0;
 }
 
+// Validators whose messages say what is allowed in words, on one line.
+CLI::Validator counted(const std::string& what, std::int64_t low, std::int64_t high) {
+    return CLI::Validator(
+        [=](std::string& text) -> std::string {
+            std::int64_t value = 0;
+            const auto [end, error] =
+                std::from_chars(text.data(), text.data() + text.size(), value);
+            if (error != std::errc() || end != text.data() + text.size() || value < low ||
+                value > high) {
+                return fmt::format("{} must be an integer from {} to {}, got \"{}\"", what, low,
+                                   high, text);
+            }
+            return "";
+        },
+        fmt::format("{}..{}", low, high));
+}
+
+CLI::Validator open_unit_interval(const std::string& what) {
+    return CLI::Validator(
+        [=](std::string& text) -> std::string {
+            char* end = nullptr;
+            const double value = std::strtod(text.c_str(), &end);
+            if (end != text.c_str() + text.size() || !(value > 0 && value < 1)) {
+                return fmt::format("{} must be a number in (0, 1), got \"{}\"", what, text);
+            }
+            return "";
+        },
+        "(0,1)");
+}
+
 }  // namespace
 
 int run_cli(int argc, char** argv) {
@@ -481,7 +513,9 @@ int run_cli(int argc, char** argv) {
     auto* run_app = app.add_subcommand("run", "run a scan file and write an HDF5 result file");
     run_app->add_option("scan", run.scan_path, "scan file (TOML)")->required();
     run_app->add_option("-o,--output", run.output_path, "result file (default: SCAN's name .h5)");
-    run_app->add_option("--threads", run.threads, "OpenMP threads (default: all cores)");
+    run_app->add_option("--threads", run.threads, "OpenMP threads, 0 for all cores")
+        ->capture_default_str()
+        ->check(counted("threads", 0, 4096));
     run_app->add_flag("--overwrite", run.overwrite, "replace an existing output file");
     run_app->add_flag("--resume", run.resume,
                       "continue an interrupted run from its journal (OUT.journal)");
@@ -491,19 +525,26 @@ int run_cli(int argc, char** argv) {
     run_app
         ->add_option("--block", run.block_replicates,
                      "replicates per block handed to the writer (results do not depend on it)")
-        ->check(CLI::PositiveNumber);
+        ->capture_default_str()
+        ->check(counted("replicates per block", 1, 10'000'000));
 
     analyze_arguments analyze;
     auto* analyze_app =
         app.add_subcommand("analyze", "statistics and theory per scan point of a result file");
     analyze_app->add_option("file", analyze.file_path, "result file")->required();
-    analyze_app->add_option("--fp-rate", analyze.false_positive_rate,
-                            "false-positive rate at which to report false negatives");
-    analyze_app->add_option("--confidence", analyze.confidence_level, "confidence level");
+    analyze_app
+        ->add_option("--fp-rate", analyze.false_positive_rate,
+                     "false-positive rate at which to report false negatives")
+        ->capture_default_str()
+        ->check(open_unit_interval("false-positive rate"));
+    analyze_app->add_option("--confidence", analyze.confidence_level, "confidence level")
+        ->capture_default_str()
+        ->check(open_unit_interval("confidence level"));
     analyze_app
         ->add_option("--bootstrap", analyze.bootstrap_resamples,
                      "bootstrap resamples for intervals")
-        ->check(CLI::PositiveNumber);
+        ->capture_default_str()
+        ->check(counted("bootstrap resamples", 100, 1'000'000));
     analyze_app->add_option("--format", analyze.format, "table, csv or json")
         ->check(CLI::IsMember({"table", "csv", "json"}));
     analyze_app->add_flag("!--no-store", analyze.store, "do not write /analysis into the file");
@@ -530,8 +571,9 @@ int run_cli(int argc, char** argv) {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& error) {
         if (error.get_exit_code() == 0) return app.exit(error);
-        fmt::print(stderr, "vigil: {}\n", error.what());
-        fmt::print(stderr, "Run with --help for usage.\n");
+        std::string message = error.what();
+        std::replace(message.begin(), message.end(), '\n', ' ');
+        fmt::print(stderr, "vigil: error: {} (see vigil --help)\n", message);
         return 2;
     }
 
