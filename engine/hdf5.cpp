@@ -128,7 +128,11 @@ std::string library_version() {
 }
 
 object create_file(const std::string& path) {
-    const hid_t id = H5Fcreate(path.c_str(), H5F_ACC_EXCL, H5P_DEFAULT, H5P_DEFAULT);
+    // Free space is tracked in the file, so replacing /analysis again and again reuses it.
+    const object creation(checked(H5Pcreate(H5P_FILE_CREATE), "create file properties"));
+    checked_status(H5Pset_file_space_strategy(creation.id(), H5F_FSPACE_STRATEGY_FSM_AGGR, 1, 1),
+                   "set the file space strategy");
+    const hid_t id = H5Fcreate(path.c_str(), H5F_ACC_EXCL, creation.id(), H5P_DEFAULT);
     if (id < 0) throw run_error(fmt::format("{}: cannot create the HDF5 file", path));
     return object(id);
 }
@@ -192,8 +196,10 @@ std::vector<std::string> member_names(const object& group) {
 }
 
 void write_attribute(const object& target, const std::string& name, const std::string& value) {
-    const object type = string_type(value.size());
-    write_attribute_raw(target, name, type.id(), value.c_str());
+    // Variable-length UTF-8, which h5py, rhdf5 and HDF5.jl all read as text.
+    const object type = variable_string_type();
+    const char* text = value.c_str();
+    write_attribute_raw(target, name, type.id(), &text);
 }
 
 void write_attribute(const object& target, const std::string& name, double value) {

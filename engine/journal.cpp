@@ -4,6 +4,7 @@
 
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -158,7 +159,23 @@ std::uint64_t fault_kill_offset() {
     return offset;
 }
 
+// One run per journal: a second vigil that reaches a journal in use stops with a clear message.
+void lock_or_refuse(int descriptor, const std::string& path) {
+    if (::flock(descriptor, LOCK_EX | LOCK_NB) != 0) {
+        ::close(descriptor);
+        throw input_error(fmt::format("{}: another vigil run is writing this journal", path));
+    }
+}
+
 }  // namespace
+
+bool journal_in_use(const std::string& path) {
+    const int descriptor = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (descriptor < 0) return false;
+    const bool in_use = ::flock(descriptor, LOCK_EX | LOCK_NB) != 0;
+    ::close(descriptor);
+    return in_use;
+}
 
 void fault_point(const char* name) {
     const char* chosen = std::getenv("VIGIL_FAULT_KILL_AT");
@@ -258,6 +275,7 @@ journal_writer journal_writer::create(const std::string& path, const std::string
         throw run_error(
             fmt::format("{}: cannot create the run journal: {}", path, std::strerror(errno)));
     }
+    lock_or_refuse(descriptor, path);
     journal_writer journal(descriptor, path);
     write_all(descriptor, encode_header(identity), path);
     journal.sync();
@@ -285,6 +303,7 @@ journal_writer journal_writer::resume(const std::string& path, const std::string
             path));
     }
     const int descriptor = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
+    if (descriptor >= 0) lock_or_refuse(descriptor, path);
     if (descriptor < 0 || ::ftruncate(descriptor, static_cast<off_t>(valid)) != 0 ||
         ::lseek(descriptor, 0, SEEK_END) < 0) {
         if (descriptor >= 0) ::close(descriptor);

@@ -58,6 +58,9 @@ private:
     double last_sync_ = 0;
 };
 
+// True when a running vigil holds the journal at `path` (each writer keeps it locked).
+bool journal_in_use(const std::string& path);
+
 // Fault injection for the kill-and-resume tests: kills the process (SIGKILL) when the
 // environment variable VIGIL_FAULT_KILL_AT equals `name`. VIGIL_FAULT_KILL_AT_JOURNAL_BYTE=N
 // likewise kills a run once N bytes of its journal are written, possibly inside a record.

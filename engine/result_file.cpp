@@ -36,6 +36,11 @@ void write_parameters(const h5::object& file, const scan_plan& plan, const model
     const h5::object group = h5::create_group(file, "parameters");
     h5::write_attribute(group, "description",
                         "parameter values of each scan point (index = row of /results/*)");
+    std::string axes;
+    for (const auto& name : plan.scanned_names) axes += (axes.empty() ? "" : ",") + name;
+    h5::write_attribute(group, "scan_axes", axes);
+    h5::write_attribute(group, "scan_axes_description",
+                        "scanned parameters in grid order, first varying slowest; comma-separated");
     for (const auto& spec : chosen.parameters()) {
         if (!plan.points.front().has(spec.name)) continue;
         h5::object dataset;
@@ -156,6 +161,11 @@ result_file::result_file(const std::string& path, bool writable)
         refuse(fmt::format("format version {} but this vigil reads version {}", version,
                            result_format_version));
     }
+    for (const auto* count : {"points", "replicates"}) {
+        if (h5::read_integer_attribute(file_, count) < 1) {
+            refuse(fmt::format("attribute \"{}\" is not a positive count", count));
+        }
+    }
 }
 
 bool result_file::complete() const {
@@ -210,6 +220,16 @@ std::vector<parameter_set> result_file::points(const model& chosen) const {
 
 std::vector<std::string> result_file::scanned_names() const {
     const h5::object group = h5::open_group(file_, "parameters");
+    if (h5::has_attribute(group, "scan_axes")) {
+        std::vector<std::string> names;
+        std::string axes = h5::read_string_attribute(group, "scan_axes");
+        for (std::size_t start = 0; !axes.empty() && start <= axes.size();) {
+            const auto comma = std::min(axes.find(',', start), axes.size());
+            names.push_back(axes.substr(start, comma - start));
+            start = comma + 1;
+        }
+        return names;
+    }
     std::vector<std::string> names;
     for (const auto& name : h5::member_names(group)) {
         const h5::object dataset = h5::open_dataset(group, name);
@@ -228,7 +248,13 @@ std::vector<std::string> result_file::result_names() const {
 std::vector<double> result_file::results_of_point(const std::string& field,
                                                   std::uint64_t point) const {
     const h5::object group = h5::open_group(file_, "results");
-    return h5::read_row(h5::open_dataset(group, field), point);
+    const h5::object dataset = h5::open_dataset(group, field);
+    const auto shape = h5::dimensions(dataset);
+    if (shape != std::vector<std::uint64_t>{point_count(), replicates()}) {
+        throw input_error(fmt::format("{}: /results/{} is not points x replicates ({} x {})", path_,
+                                      field, point_count(), replicates()));
+    }
+    return h5::read_row(dataset, point);
 }
 
 std::pair<std::uint64_t, std::uint64_t> result_file::work_held() const {
@@ -292,12 +318,29 @@ void result_file::copy_work_into(result_writer& writer, const scan_plan& plan,
 
 void result_file::write_analysis(const std::vector<std::vector<report_column>>& rows,
                                  const analysis_options& options) {
-    if (h5::exists(file_, "analysis")) {
-        if (H5Ldelete(file_.id(), "analysis", H5P_DEFAULT) < 0) {
+    // Built under a scratch name and moved into place, so that a failure (a full disk) leaves
+    // the previous /analysis as it was.
+    constexpr const char* scratch = "analysis.incomplete";
+    if (h5::exists(file_, scratch)) H5Ldelete(file_.id(), scratch, H5P_DEFAULT);
+    try {
+        fill_analysis(h5::create_group(file_, scratch), rows, options);
+        if (h5::exists(file_, "analysis") && H5Ldelete(file_.id(), "analysis", H5P_DEFAULT) < 0) {
             throw run_error(path_ + ": cannot replace /analysis");
         }
+        if (H5Lmove(file_.id(), scratch, file_.id(), "analysis", H5P_DEFAULT, H5P_DEFAULT) < 0) {
+            throw run_error(path_ + ": cannot move the new analysis into /analysis");
+        }
+        h5::flush(file_);
+    } catch (const std::exception& error) {
+        H5Ldelete(file_.id(), scratch, H5P_DEFAULT);
+        throw run_error(fmt::format("{}: the analysis was printed but could not be stored: {}",
+                                    path_, error.what()));
     }
-    const h5::object group = h5::create_group(file_, "analysis");
+}
+
+void result_file::fill_analysis(const h5::object& group,
+                                const std::vector<std::vector<report_column>>& rows,
+                                const analysis_options& options) const {
     h5::write_attribute(group, "description",
                         "per-point statistics from `vigil analyze`; theory_* columns are theory, "
                         "NAME_lower/NAME_upper the confidence interval");
@@ -326,7 +369,6 @@ void result_file::write_analysis(const std::vector<std::vector<report_column>>& 
                              "upper end of the " + level + " interval of " + first.name);
         }
     }
-    h5::flush(file_);
 }
 
 }  // namespace vigil

@@ -86,6 +86,9 @@ public:
                         const analysis_options& options);
 
 private:
+    void fill_analysis(const h5::object& group, const std::vector<std::vector<report_column>>& rows,
+                       const analysis_options& options) const;
+
     std::string path_;
     h5::object file_;
 };

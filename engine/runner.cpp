@@ -143,20 +143,28 @@ void run_scan(const scan_plan& plan, const model& chosen, result_sink& sink,
     const std::uint64_t end = std::min(settings.work_end, total);
     writer_queue queue(sink, 3);
 
+    run_progress progress;
+    progress.points = plan.points.size();
+    progress.work_total = end - begin;
     for (std::uint64_t work = begin; work < end;) {
         const std::uint64_t point = work / plan.replicates;
         const std::uint64_t point_end = std::min(end, (point + 1) * plan.replicates);
         const auto started = std::chrono::steady_clock::now();
         const auto simulator = chosen.prepare(plan.points[point]);
-        for (; work < point_end;) {
+        while (work < point_end) {
             const std::uint64_t first = work - point * plan.replicates;
             const std::uint64_t count = std::min(block_size, point_end - work);
             queue.push(simulate_block(*simulator, plan, fields, point, first, count, threads));
             work += count;
-        }
-        if (settings.on_point_done) {
-            const std::chrono::duration<double> spent = std::chrono::steady_clock::now() - started;
-            settings.on_point_done({point, plan.points.size(), spent.count()});
+            if (settings.on_progress) {
+                const std::chrono::duration<double> spent =
+                    std::chrono::steady_clock::now() - started;
+                progress.point = point;
+                progress.point_finished = work == point_end;
+                progress.point_seconds = spent.count();
+                progress.work_done = work - begin;
+                settings.on_progress(progress);
+            }
         }
     }
     queue.close();

@@ -20,16 +20,20 @@
 
 namespace vigil {
 
-struct point_progress {
-    std::uint64_t point = 0;
+// Where a run stands, reported after every block handed to the writer.
+struct run_progress {
+    std::uint64_t point = 0;  // the scan point of the last block
     std::uint64_t points = 0;
-    double seconds = 0;  // wall time spent on this point
+    bool point_finished = false;  // the last block finished its point
+    double point_seconds = 0;     // wall time spent on that point so far
+    std::uint64_t work_done = 0;  // replicates simulated in this run's slice, all points
+    std::uint64_t work_total = 0;
 };
 
 struct run_settings {
     int threads = 0;                        // 0: OpenMP's default
     std::uint64_t block_replicates = 2048;  // replicates per block handed to the writer
-    std::function<void(const point_progress&)> on_point_done;  // called from the caller's thread
+    std::function<void(const run_progress&)> on_progress;  // called from the caller's thread
     // The slice of work to run, as [work_begin, work_end) in work numbers; the default is all.
     // A shard runs its slice; a resumed run starts after the work already done.
     std::uint64_t work_begin = 0;

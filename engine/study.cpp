@@ -6,8 +6,12 @@
 
 #include <fmt/format.h>
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <charconv>
+#include <cstring>
 #include <filesystem>
 #include <set>
 
@@ -32,6 +36,9 @@ bool parse_count(const std::string& text, std::uint64_t& value) {
 }
 
 void check_output_directory(const std::string& output) {
+    if (output.empty() || fs::path(output).filename().empty()) {
+        throw input_error(fmt::format("\"{}\": the output needs a file name", output));
+    }
     const auto parent = fs::absolute(output).parent_path();
     if (!fs::is_directory(parent)) {
         throw run_error(
@@ -39,6 +46,16 @@ void check_output_directory(const std::string& output) {
     }
     if (fs::is_directory(output)) {
         throw input_error(fmt::format("{}: is a directory; give a file name with -o", output));
+    }
+    if (fs::exists(output) && !fs::is_regular_file(output)) {
+        throw input_error(
+            fmt::format("{}: is not a regular file; vigil writes only to new or "
+                        "regular files",
+                        output));
+    }
+    if (::access(parent.c_str(), W_OK) != 0) {
+        throw run_error(fmt::format("{}: cannot write in {}: {}", output, parent.string(),
+                                    std::strerror(errno)));
     }
 }
 
@@ -100,6 +117,9 @@ std::string partial_path(const std::string& output) {
 run_outcome run_to_file(const scan_plan& plan, const model& chosen, const run_request& request) {
     const std::string journal = journal_path(request.output);
     check_output_directory(request.output);
+    if (fs::exists(journal) && journal_in_use(journal)) {
+        throw input_error(journal + ": another vigil run is writing this output now");
+    }
     if (fs::exists(request.output) && !request.overwrite) {
         if (request.resume && !fs::exists(journal)) {
             const result_file finished(request.output, false);
@@ -127,6 +147,7 @@ run_outcome run_to_file(const scan_plan& plan, const model& chosen, const run_re
             ? journal_writer::resume(journal, identity, count_done)
             : (std::filesystem::remove(journal), journal_writer::create(journal, identity));
 
+    if (request.on_start) request.on_start();
     run_settings settings = request.settings;
     settings.work_begin = done;
     settings.work_end = slice.end;

@@ -12,6 +12,7 @@
 #include "scan.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -38,6 +39,7 @@ struct run_request {
     shard_spec shard;
     std::string command_line;
     run_settings settings;  // threads, block size, progress; the work slice is set from shard
+    std::function<void()> on_start;  // called once every check has passed, before any work
 };
 
 enum class run_outcome { completed, already_complete };

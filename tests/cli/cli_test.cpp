@@ -172,6 +172,55 @@ TEST_F(cli, bad_input_exits_2_names_the_key_and_leaves_no_file) {
     EXPECT_TRUE(only_inputs_left());
 }
 
+// Faults a newcomer found by trying odd inputs; each stays here as a test.
+TEST_F(cli, odd_inputs_found_by_review_exit_2_with_one_line) {
+    const std::string head = "model = \"contact_sensing\"\nseed = 1\nreplicates = 3\n";
+    write("ok.toml", head);
+    const std::vector<std::pair<std::string, std::string>> cases = {
+        {"run ok.toml --threads 100000", "--threads"},
+        {"run ok.toml --block 0", "--block"},
+        {"run ok.toml -o ok.toml --overwrite", "scan file"},
+        {"run ok.toml -o ''", "file name"},
+        {"run ok.toml -o adir", "directory"},
+        {"run ok.toml -o adir/ --overwrite", "file name"},
+        {"run adir", "is a directory"},
+        {"bogus", "unknown command"},
+        {"analyze ok.toml --bootstrap 1", "--bootstrap"},
+        {"analyze ok.toml --fp-rate 1.5", "--fp-rate"},
+    };
+    fs::create_directory(path("adir"));
+    for (const auto& [arguments, mention] : cases) {
+        const auto run = vigil(arguments);
+        EXPECT_EQ(run.status, 2) << arguments << ": " << run.err;
+        EXPECT_NE(run.err.find(mention), std::string::npos) << arguments << ": " << run.err;
+        EXPECT_EQ(std::count(run.err.begin(), run.err.end(), '\n'), 1) << run.err;
+    }
+    const std::string axis = "{ linspace = [1.0, 2.0, 65536] }\n";
+    const std::vector<std::pair<std::string, std::string>> scans = {
+        {"[scan]\nephrin_binding_rate = " + axis + "interferer_binding_rate = " + axis +
+             "ephrin_unbinding_rate = " + axis + "interferer_unbinding_rate = " + axis,
+         "more than"},
+        {"[parameters]\nobservation_time = 1e300\n", "observation_time"},
+        {"[parameters]\ninterferer_binding_rate = 1e6\nobservation_time = 1e4\n", "too much work"},
+        {"title = 42\n", "title"},
+    };
+    for (const auto& [text, mention] : scans) {
+        write("odd.toml", head + text);
+        const auto run = vigil("run odd.toml");
+        EXPECT_EQ(run.status, 2) << text << ": " << run.err;
+        EXPECT_NE(run.err.find(mention), std::string::npos) << text << ": " << run.err;
+    }
+    EXPECT_TRUE(only_inputs_left());
+}
+
+TEST_F(cli, the_default_contact_is_recorded_in_the_file) {
+    write("plain.toml", "model = \"contact_sensing\"\nseed = 1\nreplicates = 3\n");
+    ASSERT_EQ(vigil("run plain.toml").status, 0);
+    const result_file file(path("plain.h5"), false);
+    const auto point = file.points(find_model("contact_sensing")).front();
+    EXPECT_EQ(point.real("contact_length_um"), 1.0);
+}
+
 TEST_F(cli, existing_output_is_kept_without_overwrite) {
     write("small.toml", small_scan);
     write("small.h5", "precious");

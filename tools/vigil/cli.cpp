@@ -20,7 +20,9 @@
 
 #include <algorithm>
 #include <charconv>
+#include <chrono>
 #include <cmath>
+#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -38,6 +40,7 @@ struct run_arguments {
     int threads = 0;
     bool overwrite = false;
     bool resume = false;
+    bool output_given = false;
     std::string shard;
     std::uint64_t block_replicates = 2048;
 };
@@ -64,19 +67,42 @@ bool stderr_is_terminal() {
     return isatty(fileno(stderr)) != 0;
 }
 
-void report_progress(const point_progress& progress) {
-    const auto done = progress.point + 1;
+// A bar on a terminal; otherwise a line per finished point, and for long points a line at most
+// every 30 seconds, so that a log shows the run is alive.
+void report_progress(const run_progress& progress) {
+    using clock = std::chrono::steady_clock;
+    static clock::time_point last_line = clock::now();
+    const double fraction = progress.work_total == 0 ? 1.0
+                                                     : static_cast<double>(progress.work_done) /
+                                                           static_cast<double>(progress.work_total);
     if (stderr_is_terminal()) {
-        constexpr std::uint64_t bar = 30;
-        const auto filled = bar * done / progress.points;
-        fmt::print(stderr, "\r[{}{}] point {}/{}", std::string(filled, '='),
-                   std::string(bar - filled, ' '), done, progress.points);
-        if (done == progress.points) fmt::print(stderr, "\n");
-    } else {
-        fmt::print(stderr, "vigil: point {}/{} done in {:.2f} s\n", done, progress.points,
-                   progress.seconds);
+        constexpr std::size_t bar = 30;
+        const auto filled = static_cast<std::size_t>(fraction * bar);
+        fmt::print(stderr, "\r[{}{}] {:5.1f}%  point {}/{}", std::string(filled, '='),
+                   std::string(bar - filled, ' '), 100 * fraction, progress.point + 1,
+                   progress.points);
+        if (progress.work_done == progress.work_total) fmt::print(stderr, "\n");
+    } else if (progress.point_finished) {
+        fmt::print(stderr, "vigil: point {}/{} done in {:.2f} s ({:.1f}% of the run)\n",
+                   progress.point + 1, progress.points, progress.point_seconds, 100 * fraction);
+        last_line = clock::now();
+    } else if (clock::now() - last_line > std::chrono::seconds(30)) {
+        fmt::print(stderr, "vigil: point {}/{} running, {:.1f}% of the run done\n",
+                   progress.point + 1, progress.points, 100 * fraction);
+        last_line = clock::now();
     }
     std::fflush(stderr);
+}
+
+// On SIGINT or SIGTERM during a run: say how to continue, then die of the signal as usual. The
+// journal already holds every finished block, so nothing else needs saving.
+extern "C" void announce_interruption(int signal_number) {
+    constexpr char message[] =
+        "\nvigil: interrupted; finished work is kept in the run journal; run the same command "
+        "with --resume to continue\n";
+    [[maybe_unused]] const auto ignored = ::write(STDERR_FILENO, message, sizeof message - 1);
+    std::signal(signal_number, SIG_DFL);
+    std::raise(signal_number);
 }
 
 // ---- vigil run -------------------------------------------------------------------------
@@ -102,7 +128,7 @@ int run_under_mpi(const scan_plan& plan, const model& chosen, run_request reques
     const auto count = static_cast<std::uint64_t>(mpi.size());
     request.shard = {static_cast<std::uint64_t>(mpi.rank()) + 1, count};
     request.output = fmt::format("{}.shard-{}-of-{}", output, request.shard.index, count);
-    if (mpi.rank() != 0) request.settings.on_point_done = nullptr;
+    if (mpi.rank() != 0) request.settings.on_progress = nullptr;
 
     int status = 0;
     try {
@@ -145,6 +171,9 @@ int run_command(const run_arguments& arguments, const std::string& command_line,
     }
 
     run_request request;
+    if (arguments.output_given && arguments.output_path.empty()) {
+        throw input_error("-o: the output needs a file name");
+    }
     request.output =
         arguments.output_path.empty() ? default_output(arguments, shard) : arguments.output_path;
     request.overwrite = arguments.overwrite;
@@ -153,19 +182,24 @@ int run_command(const run_arguments& arguments, const std::string& command_line,
     request.command_line = command_line;
     request.settings.threads = arguments.threads;
     request.settings.block_replicates = arguments.block_replicates;
-    request.settings.on_point_done = report_progress;
+    request.settings.on_progress = report_progress;
     if (fs::absolute(request.output) == fs::absolute(arguments.scan_path)) {
         throw input_error(request.output + ": the output would replace the scan file");
     }
     if (mpi.active()) return run_under_mpi(plan, chosen, request, mpi);
+    std::signal(SIGINT, announce_interruption);
+    std::signal(SIGTERM, announce_interruption);
 
     const auto slice = shard_work(plan, shard);
-    fmt::print(stderr, "vigil: {} points x {} replicates of {}{} -> {}\n", plan.points.size(),
-               plan.replicates, plan.model_name,
-               shard.count > 1 ? fmt::format(" (shard {}/{}: work {}..{})", shard.index,
-                                             shard.count, slice.begin, slice.end)
-                               : "",
-               request.output);
+    request.on_start = [&] {
+        fmt::print(stderr, "vigil: {} point{} x {} replicate{} of {}{} -> {}\n", plan.points.size(),
+                   plan.points.size() == 1 ? "" : "s", plan.replicates,
+                   plan.replicates == 1 ? "" : "s", plan.model_name,
+                   shard.count > 1 ? fmt::format(" (shard {}/{}: work {}..{})", shard.index,
+                                                 shard.count, slice.begin, slice.end)
+                                   : "",
+                   request.output);
+    };
     if (run_to_file(plan, chosen, request) == run_outcome::already_complete) {
         fmt::print(stderr, "vigil: {} is already complete; nothing to resume\n", request.output);
         return 0;
@@ -342,16 +376,15 @@ int analyze_command(const analyze_arguments& arguments) {
             results[field.name] = storage[field.name];
         }
         options.point = p;
-        analysis.rows.push_back(chosen.analyze(analysis.points[p], results, options));
-    }
-
-    if (writable) {
-        file.write_analysis(analysis.rows, options);
-    } else if (arguments.store) {
-        fmt::print(stderr,
-                   "vigil: {} cannot be opened for writing (read-only, or open in another "
-                   "program); the analysis is printed but not stored\n",
-                   arguments.file_path);
+        try {
+            analysis.rows.push_back(chosen.analyze(analysis.points[p], results, options));
+        } catch (const std::exception& error) {
+            // The results of a finished file are what the model wrote; anything it cannot
+            // analyse means the file was altered or damaged.
+            throw input_error(
+                fmt::format("{}: scan point {}: cannot analyse the stored results: {}",
+                            arguments.file_path, p + 1, error.what()));
+        }
     }
 
     if (arguments.format == "csv") {
@@ -362,6 +395,16 @@ int analyze_command(const analyze_arguments& arguments) {
         fmt::print("{} ({} model, {} replicates per point)\n", arguments.file_path,
                    file.model_name(), file.replicates());
         print_table(analysis, arguments);
+    }
+    std::fflush(stdout);
+
+    if (writable) {
+        file.write_analysis(analysis.rows, options);
+    } else if (arguments.store) {
+        fmt::print(stderr,
+                   "vigil: {} cannot be opened for writing (read-only, or open in another "
+                   "program); the analysis is printed but not stored\n",
+                   arguments.file_path);
     }
     return 0;
 }
@@ -567,6 +610,21 @@ int run_cli(int argc, char** argv) {
 
     const ews_command ews(app);
 
+    if (argc > 1 && argv[1][0] != '-') {
+        const std::string command = argv[1];
+        const auto subcommands = app.get_subcommands([](CLI::App*) { return true; });
+        const bool known =
+            std::any_of(subcommands.begin(), subcommands.end(),
+                        [&](const CLI::App* each) { return each->get_name() == command; });
+        if (!known) {
+            std::vector<std::string> names;
+            for (const auto* each : subcommands) names.push_back(each->get_name());
+            fmt::print(stderr, "vigil: error: unknown command \"{}\"; commands: {}\n", command,
+                       fmt::join(names, ", "));
+            return 2;
+        }
+    }
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& error) {
@@ -578,6 +636,7 @@ int run_cli(int argc, char** argv) {
     }
 
     try {
+        run.output_given = run_app->count("--output") > 0;
         if (run_app->parsed()) return run_command(run, joined_command_line(argc, argv), mpi);
         if (analyze_app->parsed()) return analyze_command(analyze);
         if (info_app->parsed()) return info_command(info_path);
@@ -590,12 +649,13 @@ int run_cli(int argc, char** argv) {
     } catch (const input_error& error) {
         fmt::print(stderr, "vigil: error: {}\n", error.what());
         return 2;
-    } catch (const run_error& error) {
-        fmt::print(stderr, "vigil: run failed: {}\n", error.what());
-        return 1;
     } catch (const std::exception& error) {
         fmt::print(stderr, "vigil: run failed: {}\n", error.what());
-        return 1;
+        // A failed HDF5 write can leave the library holding a file it cannot close; its own
+        // clean-up at exit would then crash. Everything vigil wrote is already closed or removed.
+        std::fflush(stdout);
+        std::fflush(stderr);
+        std::_Exit(1);
     }
     return 2;
 }
