@@ -12,5 +12,5 @@ vigil=${VIGIL:-build/mpi/tools/vigil}
 output=${2:-$(basename "${scan%.toml}").h5}
 
 export OMP_NUM_THREADS=${SLURM_CPUS_PER_TASK:-1}
-srun --mpi=pmix "$vigil" run "$scan" -o "$output" --threads "$OMP_NUM_THREADS" --resume ||
-    mpirun "$vigil" run "$scan" -o "$output" --threads "$OMP_NUM_THREADS" --resume
+# Where the cluster's srun lacks PMIx, use: mpirun "$vigil" run ... (same arguments).
+srun --mpi=pmix "$vigil" run "$scan" -o "$output" --threads "$OMP_NUM_THREADS" --resume
