@@ -13,7 +13,6 @@ namespace vigil::regime_shifts {
 namespace {
 
 constexpr double infinity = std::numeric_limits<double>::infinity();
-constexpr double not_a_number = std::numeric_limits<double>::quiet_NaN();
 constexpr double large = 1e9;
 
 namespace name {
@@ -211,15 +210,8 @@ point_theory allee_ibm_model::theory(const parameter_set& values) const {
     out.state_unit = "individuals";
     out.bifurcation = branch_bifurcation(system, branch).control;
     const auto at_control = [&](double a) {
-        theory_at_control at{a,
-                             not_a_number,
-                             not_a_number,
-                             not_a_number,
-                             not_a_number,
-                             not_a_number,
-                             not_a_number,
-                             not_a_number,
-                             not_a_number};
+        theory_at_control at;
+        at.control = a;
         const equilibrium e = continue_equilibrium(system, branch, a);
         if (!e.stable()) return at;
         const double n = e.state[0];

@@ -546,8 +546,8 @@ private:
                                        const branch_definition& branch,
                                        const continuous_configuration<Equations>& c, double control,
                                        std::size_t samples) {
-        constexpr double nan = std::numeric_limits<double>::quiet_NaN();
-        theory_at_control at{control, nan, nan, nan, nan, nan, nan, nan, nan};
+        theory_at_control at;
+        at.control = control;
         const equilibrium e = continue_equilibrium(system, branch, control);
         if (!e.stable()) return at;
         at.equilibrium = e.state[0];
@@ -562,8 +562,10 @@ private:
             linear_noise(e.jacobian, noise, c.sample_interval, c.time_step);
         at.variance = prediction.variance;
         at.lag1_autocorrelation = prediction.lag1_autocorrelation;
-        at.variance_euler_maruyama =
-            c.integrator == integrator_kind::exact ? nan : prediction.variance_euler_maruyama;
+        if (c.integrator != integrator_kind::exact) {
+            at.variance_euler_maruyama = prediction.variance_euler_maruyama;
+            at.lag1_autocorrelation_euler_maruyama = prediction.lag1_autocorrelation_euler_maruyama;
+        }
         at.spectrum_at_zero = linear_noise_spectrum(e.jacobian, noise, 0.0);
         at.expected_sample_variance =
             expected_sample_variance(e.jacobian, noise, c.sample_interval, samples);

@@ -80,11 +80,9 @@ void add_theory(std::vector<report_column>& columns, const point_theory& theory,
     columns.push_back(value_column("theory_eigenvalue_" + which, "1/time",
                                    "real part of the leading Jacobian eigenvalue " + where,
                                    at.eigenvalue_real, headline));
-    if (at.eigenvalue_imag != 0) {
-        columns.push_back(value_column("theory_eigenvalue_imaginary_" + which, "1/time",
-                                       "imaginary part of the leading eigenvalue " + where,
-                                       at.eigenvalue_imag, false));
-    }
+    columns.push_back(value_column("theory_eigenvalue_imaginary_" + which, "1/time",
+                                   "imaginary part of the leading eigenvalue " + where,
+                                   at.eigenvalue_imag, false));
     columns.push_back(value_column("theory_variance_" + which, state + "^2",
                                    "linear-noise stationary variance " + where, at.variance,
                                    headline));
@@ -95,13 +93,15 @@ void add_theory(std::vector<report_column>& columns, const point_theory& theory,
     columns.push_back(value_column("theory_spectrum_at_zero_" + which, state + "^2 time",
                                    "linear-noise power spectral density at frequency 0 " + where,
                                    at.spectrum_at_zero, false));
-    if (std::isfinite(at.variance_euler_maruyama)) {
-        columns.push_back(value_column("theory_variance_euler_maruyama_" + which, state + "^2",
-                                       "stationary variance of the Euler-Maruyama chain of the "
-                                       "linearised system " +
-                                           where,
-                                       at.variance_euler_maruyama, false));
-    }
+    columns.push_back(value_column("theory_variance_euler_maruyama_" + which, state + "^2",
+                                   "stationary variance of the Euler-Maruyama chain of the "
+                                   "linearised system (NaN when not integrated by it) " +
+                                       where,
+                                   at.variance_euler_maruyama, false));
+    columns.push_back(
+        value_column("theory_lag1_autocorrelation_euler_maruyama_" + which, "1",
+                     "lag-1 autocorrelation of that chain at the sample interval " + where,
+                     at.lag1_autocorrelation_euler_maruyama, false));
 }
 
 void add_indicator(std::vector<report_column>& columns, const point_results& results,
@@ -134,6 +134,9 @@ void add_indicator(std::vector<report_column>& columns, const point_results& res
             value_column("auc_" + name, "1", "ROC AUC (not enough data)", not_a_number, headline));
         columns.push_back(value_column("tpr_" + name, "1", "true-positive rate (not enough data)",
                                        not_a_number, headline));
+        columns.push_back(value_column("achieved_fpr_" + name, "1",
+                                       "false-positive rate achieved (not enough data)",
+                                       not_a_number, false));
         return;
     }
     const stream_key key{options.seed, bootstrap_stream_base + index, options.point, 0};
@@ -211,10 +214,9 @@ std::vector<report_column> analyze_ensembles(const point_theory& theory,
                                                "branch reaches 0 (NaN: none)",
                                                theory.control_name),
                                    theory.bifurcation, true));
+    // The same columns at every point, so that tables of a scan line up.
     add_theory(columns, theory, theory.start, "start", true);
-    if (theory.end.control != theory.start.control) {
-        add_theory(columns, theory, theory.end, "end", false);
-    }
+    add_theory(columns, theory, theory.end, "end", false);
     return columns;
 }
 

@@ -8,6 +8,7 @@
 
 #include "engine/model.hpp"
 
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -15,15 +16,17 @@ namespace vigil::regime_shifts {
 
 // Linear-noise theory at one control value (NaN where no stable equilibrium exists).
 struct theory_at_control {
+    static constexpr double nan = std::numeric_limits<double>::quiet_NaN();
     double control = 0;
-    double equilibrium = 0;  // first state component
-    double eigenvalue_real = 0;
-    double eigenvalue_imag = 0;
-    double variance = 0;
-    double variance_euler_maruyama = 0;  // NaN for models not integrated by Euler-Maruyama
-    double lag1_autocorrelation = 0;
-    double spectrum_at_zero = 0;
-    double expected_sample_variance = 0;  // of a series as long as the null members'
+    double equilibrium = nan;  // first state component
+    double eigenvalue_real = nan;
+    double eigenvalue_imag = nan;
+    double variance = nan;
+    double variance_euler_maruyama = nan;  // NaN for models not integrated by Euler-Maruyama
+    double lag1_autocorrelation = nan;
+    double lag1_autocorrelation_euler_maruyama = nan;  // NaN as variance_euler_maruyama
+    double spectrum_at_zero = nan;
+    double expected_sample_variance = nan;  // of a series as long as the null members'
 };
 
 struct point_theory {

@@ -278,6 +278,13 @@ linear_noise_prediction linear_noise(const Eigen::MatrixXd& jacobian, const Eige
     prediction.variance = covariance(0, 0);
     prediction.lag1_autocorrelation = (propagator * covariance)(0, 0) / covariance(0, 0);
     prediction.variance_euler_maruyama = euler_covariance(0, 0);
+    prediction.lag1_autocorrelation_euler_maruyama = not_a_number;
+    if (time_step > 0) {
+        const auto steps = std::llround(sample_interval / time_step);
+        Eigen::MatrixXd lagged = euler_covariance;
+        for (long long k = 0; k < steps; ++k) lagged = euler * lagged;
+        prediction.lag1_autocorrelation_euler_maruyama = lagged(0, 0) / euler_covariance(0, 0);
+    }
     return prediction;
 }
 

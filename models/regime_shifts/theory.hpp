@@ -125,6 +125,9 @@ struct linear_noise_prediction {
     double variance = 0;                 // S_00
     double lag1_autocorrelation = 0;     // (e^{J dt} S)_00 / S_00
     double variance_euler_maruyama = 0;  // S_00 of the Euler-Maruyama chain with `time_step`
+    // Its lag-1 autocorrelation at the sample interval (a whole number k of steps):
+    // ((I + h J)^k S)_00 / S_00; NaN when time_step is 0.
+    double lag1_autocorrelation_euler_maruyama = 0;
 };
 
 linear_noise_prediction linear_noise(const Eigen::MatrixXd& jacobian, const Eigen::VectorXd& noise,

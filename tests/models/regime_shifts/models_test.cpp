@@ -177,6 +177,27 @@ TEST(regime_models, every_model_runs_its_defaults) {
     }
 }
 
+// Every point of a scan reports the same columns, whatever its integrator or data.
+TEST(regime_models, report_columns_do_not_depend_on_the_point) {
+    const auto ou = make_ou_model();
+    parameter_set euler = defaults_of(*ou);
+    euler.set("duration", 40.0);
+    parameter_set exact = euler;
+    exact.set("integrator", std::string("exact"));
+    exact.set("relaxation_rate_end", 2.0);
+    const auto names = [&](const parameter_set& values, std::uint64_t replicates) {
+        const gathered results = simulate_replicates(*ou, values, replicates, 3);
+        std::vector<std::string> out;
+        for (const auto& column : ou->analyze(values, results.view(*ou), analysis_options{})) {
+            out.push_back(column.name);
+        }
+        return out;
+    };
+    const auto reference = names(euler, 4);
+    EXPECT_EQ(names(exact, 4), reference);
+    EXPECT_EQ(names(euler, 0), reference);  // no data at all
+}
+
 TEST(regime_models, saddle_node_ramp_past_the_fold_transitions_and_the_null_does_not) {
     const auto chosen = make_saddle_node_model();
     parameter_set values = defaults_of(*chosen);

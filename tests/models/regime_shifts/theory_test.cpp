@@ -195,6 +195,9 @@ TEST(regime_theory, linear_noise_closed_forms_in_one_dimension) {
         EXPECT_NEAR(p.lag1_autocorrelation, std::exp(-1.6), 1e-14);
         EXPECT_NEAR(p.variance_euler_maruyama, euler_maruyama_stationary_variance(-0.8, 0.3, h),
                     1e-14);
+        // The chain x' = (1 - 0.8 h) x + noise, sampled every 2 / h steps.
+        EXPECT_NEAR(p.lag1_autocorrelation_euler_maruyama,
+                    std::pow(1 - 0.8 * h, std::round(2.0 / h)), 1e-12);
     }
     for (const double omega : {0.0, 0.5, 3.0}) {
         EXPECT_NEAR(linear_noise_spectrum(jacobian, noise, omega),
