@@ -6,6 +6,8 @@
 // Every input is checked before anything is written: bad input throws input_error (exit 2) and
 // leaves no file; outputs appear under their final names only when complete. --plot runs
 // /usr/bin/python3 (or $VIGIL_PYTHON) with matplotlib and h5py; without --plot no Python is used.
+// Surrogates are split among --threads std::threads; each is keyed by its index, so the output
+// does not depend on the thread count.
 //
 // Result file layout:
 //   /                     attributes: format = "vigil-ews", format_version, vigil_version,
