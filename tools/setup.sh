@@ -12,7 +12,7 @@ packages=(
     libopenmpi-dev openmpi-bin
     clang-14 libclang-rt-14-dev libfftw3-dev libcsv-dev
     libgtest-dev libgmock-dev libbenchmark-dev
-    clang-format
+    clang-format time
     python3 python3-numpy python3-h5py python3-matplotlib
 )
 
