@@ -1,5 +1,6 @@
 #include "models/contact_sensing/kinetics.hpp"
 
+#include <array>
 #include <limits>
 #include <optional>
 
@@ -46,13 +47,52 @@ double receptor_kinetics::bond_duration(bound_ligand ligand, random_stream& stre
     return unit_exponential(stream) * mean;
 }
 
-receptor_outcome simulate_receptor(const receptor_kinetics& kinetics,
-                                   const receptor_log_likelihood_ratio* scorer, initial_state start,
-                                   double observation_time, random_stream& stream,
-                                   std::uint32_t receptor, std::vector<binding_event>* history) {
+namespace {
+
+// Log-odds of a path's bonds on their way into l_j: held in a short buffer and added (one exp
+// each) a batch at a time, so that the renewal loop itself calls no library function (a call
+// spills every live floating-point register). Same terms in the same order: the same l_j.
+// With a null path_sum it ignores everything.
+class pending_log_odds {
+public:
+    // The buffer is deliberately left uninitialised: zeroing it costs more than a short path.
+    explicit pending_log_odds(receptor_log_likelihood_ratio::path_sum* llr) : llr_(llr) {}
+
+    void push_completed(double duration) {
+        if (llr_) push(llr_->completed_log_odds(duration));
+    }
+    void push_censored(double duration) {
+        if (llr_) push(llr_->censored_log_odds(duration));
+    }
+
+    void flush() {
+        llr_->add_log_odds_batch(values_.data(), count_);
+        count_ = 0;
+    }
+
+private:
+    void push(double log_odds) {
+        values_[count_++] = log_odds;
+        if (count_ == values_.size()) flush();
+    }
+
+    receptor_log_likelihood_ratio::path_sum* llr_;
+    std::array<double, softplus_sum::batch_capacity> values_;  // [0, count_) are set
+    std::size_t count_ = 0;
+};
+
+// The renewal loop, compiled once with and once without a history; flattened so that the
+// exponential variates (Boost's ziggurat and the Philox refill) are inlined into it.
+template <bool recorded>
+[[gnu::flatten]] receptor_outcome renewal_path(const receptor_kinetics& kinetics,
+                                               const receptor_log_likelihood_ratio* scorer,
+                                               initial_state start, double observation_time,
+                                               random_stream& stream, std::uint32_t receptor,
+                                               std::vector<binding_event>* history) {
     receptor_outcome outcome;
     std::optional<receptor_log_likelihood_ratio::path_sum> llr;
     if (scorer) llr.emplace(*scorer);
+    pending_log_odds pending(llr ? &*llr : nullptr);
     double now = 0;
 
     // A bond open at time 0 is an interferer bond under both hypotheses: it adds nothing to l_j.
@@ -60,7 +100,9 @@ receptor_outcome simulate_receptor(const receptor_kinetics& kinetics,
         const double residual = kinetics.bond_duration(bound_ligand::interferer, stream);
         const bool censored = residual >= observation_time;
         now = censored ? observation_time : residual;
-        if (history) history->push_back({receptor, 0.0, now, bound_ligand::interferer, censored});
+        if constexpr (recorded) {
+            history->push_back({receptor, 0.0, now, bound_ligand::interferer, censored});
+        }
     }
 
     while (now < observation_time) {
@@ -77,17 +119,32 @@ receptor_outcome simulate_receptor(const receptor_kinetics& kinetics,
         ++outcome.binding_events;
         if (duration >= observation_time - now) {
             const double elapsed = observation_time - now;
-            if (llr) llr->add_censored_bond(elapsed);
-            if (history) history->push_back({receptor, now, elapsed, ligand, true});
+            pending.push_censored(elapsed);
+            if constexpr (recorded) history->push_back({receptor, now, elapsed, ligand, true});
             break;
         }
-        if (llr) llr->add_completed_bond(duration);
-        if (history) history->push_back({receptor, now, duration, ligand, false});
+        pending.push_completed(duration);
+        if constexpr (recorded) history->push_back({receptor, now, duration, ligand, false});
         now += duration;
     }
 
-    if (llr) outcome.log_likelihood_ratio = llr->value(outcome.free_time);
+    if (llr) {
+        pending.flush();
+        outcome.log_likelihood_ratio = llr->value(outcome.free_time);
+    }
     return outcome;
+}
+
+}  // namespace
+
+receptor_outcome simulate_receptor(const receptor_kinetics& kinetics,
+                                   const receptor_log_likelihood_ratio* scorer, initial_state start,
+                                   double observation_time, random_stream& stream,
+                                   std::uint32_t receptor, std::vector<binding_event>* history) {
+    return history ? renewal_path<true>(kinetics, scorer, start, observation_time, stream, receptor,
+                                        history)
+                   : renewal_path<false>(kinetics, scorer, start, observation_time, stream,
+                                         receptor, nullptr);
 }
 
 }  // namespace vigil::contact_sensing

@@ -1,5 +1,6 @@
 #include "models/contact_sensing/max_sum_arc.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -79,9 +80,88 @@ double direct_sum(std::span<const double> values, std::size_t start, std::size_t
     return sum.value();
 }
 
+// ---- all entries finite: the same scans in plain doubles ------------------------------
+// With no infinite entry every extended_sum has infinities == 0, so its additions and
+// comparisons are exactly those of the finite parts: the scans below are the ones above with
+// the same operations in the same order, hence bit-for-bit the same runs and sums, at a third
+// of the cost (one pass for the largest run, the smallest run and the total).
+
+struct finite_run {
+    std::size_t start = 0;
+    std::size_t length = 0;
+    double sum = 0;
+};
+
+// Kadane's scan for the smallest run of values[first, first + count).
+finite_run smallest_finite_run(std::span<const double> values, std::size_t first,
+                               std::size_t count) {
+    finite_run current{first, 1, values[first]};
+    finite_run smallest = current;
+    for (std::size_t i = first + 1; i < first + count; ++i) {
+        if (0.0 < current.sum) {
+            current = {i, 1, values[i]};
+        } else {
+            current.length += 1;
+            current.sum = current.sum + values[i];
+        }
+        if (current.sum < smallest.sum) smallest = current;
+    }
+    return smallest;
+}
+
+double finite_sum(std::span<const double> values, std::size_t start, std::size_t length) {
+    const std::size_t n = values.size();
+    const std::size_t before_end = std::min(length, n - start);
+    double sum = 0;
+    for (std::size_t i = start; i < start + before_end; ++i) sum = sum + values[i];
+    for (std::size_t i = 0; i < length - before_end; ++i) sum = sum + values[i];
+    return sum;
+}
+
+circular_run max_sum_finite_run(std::span<const double> values) {
+    const std::size_t n = values.size();
+    finite_run up{0, 1, values[0]};
+    finite_run down = up;
+    finite_run largest = up;
+    finite_run smallest = down;
+    double total = 0.0 + values[0];
+    for (std::size_t i = 1; i < n; ++i) {
+        const double value = values[i];
+        if (up.sum < 0.0) {
+            up = {i, 1, value};
+        } else {
+            up.length += 1;
+            up.sum = up.sum + value;
+        }
+        if (largest.sum < up.sum) largest = up;
+        if (0.0 < down.sum) {
+            down = {i, 1, value};
+        } else {
+            down.length += 1;
+            down.sum = down.sum + value;
+        }
+        if (down.sum < smallest.sum) smallest = down;
+        total = total + value;
+    }
+    if (n == 1) return {largest.start, largest.length, largest.sum};
+
+    if (smallest.length == n) {
+        const finite_run without_last = smallest_finite_run(values, 0, n - 1);
+        const finite_run without_first = smallest_finite_run(values, 1, n - 1);
+        smallest = without_first.sum < without_last.sum ? without_first : without_last;
+    }
+    const finite_run wrapped{(smallest.start + smallest.length) % n, n - smallest.length,
+                             total - smallest.sum};
+    const finite_run& best = largest.sum < wrapped.sum ? wrapped : largest;
+    return {best.start, best.length, finite_sum(values, best.start, best.length)};
+}
+
 }  // namespace
 
 circular_run max_sum_circular_run(std::span<const double> values) {
+    if (std::all_of(values.begin(), values.end(), [](double v) { return std::isfinite(v); })) {
+        return max_sum_finite_run(values);
+    }
     const std::size_t n = values.size();
     const extended_run linear = best_linear_run<goal::largest>(values, 0, n);
     if (n == 1) return {linear.start, linear.length, linear.sum.value()};

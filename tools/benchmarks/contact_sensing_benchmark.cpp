@@ -38,8 +38,8 @@ random_stream ensemble_stream(const replicate_streams& streams, cs::stream_id id
 
 // The default study's point (inputs/contact_sensing/default.toml) at one contact length.
 cs::point_configuration configuration_for(double contact_length_um) {
-    const scan_plan plan =
-        single_point_plan("contact_sensing", fmt::format("contact_length_um = {}", contact_length_um));
+    const scan_plan plan = single_point_plan(
+        "contact_sensing", fmt::format("contact_length_um = {}", contact_length_um));
     return cs::read_configuration(plan.points.front());
 }
 
@@ -113,8 +113,7 @@ struct recorded_ensemble {
 };
 
 // Which receptors the model puts in contact for a contact centred at `centre` (sharp edges).
-std::vector<bool> contact_membership(const cs::point_configuration& configuration,
-                                     double centre) {
+std::vector<bool> contact_membership(const cs::point_configuration& configuration, double centre) {
     const std::size_t n = configuration.receptors;
     std::vector<bool> in_contact(n);
     for (std::size_t j = 0; j < n; ++j) {
@@ -130,15 +129,14 @@ std::vector<bool> contact_membership(const cs::point_configuration& configuratio
 recorded_ensemble record_ensemble(const cs::point_configuration& configuration,
                                   const std::vector<bool>& in_contact, random_stream& stream) {
     const cs::receptor_log_likelihood_ratio scorer(configuration.rates, configuration.placement);
-    const cs::receptor_kinetics inside(cs::rates_in_contact(configuration.rates,
-                                                            configuration.placement),
-                                       configuration.rates);
+    const cs::receptor_kinetics inside(
+        cs::rates_in_contact(configuration.rates, configuration.placement), configuration.rates);
     const cs::receptor_kinetics outside(cs::rates_out_of_contact(configuration.rates),
                                         configuration.rates);
     recorded_ensemble ensemble;
     for (std::size_t j = 0; j < configuration.receptors; ++j) {
-        const recorded_receptor receptor = record_receptor(
-            in_contact[j] ? inside : outside, scorer, configuration.observation_time, stream);
+        const recorded_receptor receptor = record_receptor(in_contact[j] ? inside : outside, scorer,
+                                                           configuration.observation_time, stream);
         ensemble.draws.push_back(receptor.draws);
         ensemble.paths.push_back(receptor.path);
         ensemble.log_likelihood_ratios.push_back(receptor.log_likelihood_ratio);
@@ -199,8 +197,8 @@ const contact_case& case_for(int contact_length_um) {
     contact_case& made = cases[contact_length_um];
     made.configuration = configuration_for(contact_length_um);
     made.simulator = std::make_unique<cs::contact_sensing_simulator>(made.configuration);
-    made.linear_baseline = std::make_unique<direct_method_contact_sensing>(
-        made.configuration, reaction_search::linear);
+    made.linear_baseline = std::make_unique<direct_method_contact_sensing>(made.configuration,
+                                                                           reaction_search::linear);
     made.tree_baseline =
         std::make_unique<direct_method_contact_sensing>(made.configuration, reaction_search::tree);
     std::vector<double> results(8);
@@ -253,8 +251,9 @@ engine_comparison compare_with_engine(const contact_case& made,
         comparison.means[std::string("engine_") + names[k]] = sum[0][k] / n;
         comparison.means[std::string("direct_") + names[k]] = sum[1][k] / n;
         if (std::fabs(difference) > 5 * std::sqrt(variance_of_difference) + 1e-12) {
-            comparison.mismatch = fmt::format(
-                "the direct method's mean {} differs from the engine's by {}", names[k], difference);
+            comparison.mismatch =
+                fmt::format("the direct method's mean {} differs from the engine's by {}", names[k],
+                            difference);
         }
     }
     return comparison;
@@ -262,11 +261,14 @@ engine_comparison compare_with_engine(const contact_case& made,
 
 // ---- benchmarks ------------------------------------------------------------------------
 
-// One ensemble of 400 receptor paths (every receptor in contact or none), l_j included.
+// One ensemble of 400 receptor paths (every receptor in contact or none), with l_j or without.
 void receptor_renewal(benchmark::State& state) {
     const cs::point_configuration configuration = configuration_for(1.0);
     const bool in_contact = state.range(0) != 0;
-    const cs::receptor_log_likelihood_ratio scorer(configuration.rates, configuration.placement);
+    const cs::receptor_log_likelihood_ratio scorer_object(configuration.rates,
+                                                          configuration.placement);
+    const cs::receptor_log_likelihood_ratio* const scorer =
+        state.range(1) != 0 ? &scorer_object : nullptr;
     const cs::receptor_kinetics kinetics(
         in_contact ? cs::rates_in_contact(configuration.rates, configuration.placement)
                    : cs::rates_out_of_contact(configuration.rates),
@@ -278,14 +280,15 @@ void receptor_renewal(benchmark::State& state) {
             ensemble_stream(streams_of(replicate++), cs::stream_id::contact_ensemble);
         double sum = 0;
         for (std::size_t j = 0; j < configuration.receptors; ++j) {
-            sum += simulate_receptor(kinetics, &scorer, configuration.start,
+            sum += simulate_receptor(kinetics, scorer, configuration.start,
                                      configuration.observation_time, stream,
                                      static_cast<std::uint32_t>(j), nullptr)
                        .log_likelihood_ratio;
         }
         benchmark::DoNotOptimize(sum);
     }
-    state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(configuration.receptors));
+    state.SetItemsProcessed(state.iterations() *
+                            static_cast<std::int64_t>(configuration.receptors));
 }
 
 // Floor of receptor_renewal: the same variates from the same streams, drawn alone.
@@ -304,7 +307,8 @@ void receptor_renewal_floor(benchmark::State& state) {
         random_stream stream = ensemble_stream(streams_of(r), cs::stream_id::contact_ensemble);
         benchmark::DoNotOptimize(draw_variates(draws[r], stream));
     }
-    state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(configuration.receptors));
+    state.SetItemsProcessed(state.iterations() *
+                            static_cast<std::int64_t>(configuration.receptors));
 }
 
 // l_j of every receptor of one ensemble from its observed path, added up bond by bond as the
@@ -405,7 +409,12 @@ void contact_replicate_direct_method(benchmark::State& state) {
     state.SetItemsProcessed(state.iterations());
 }
 
-BENCHMARK(receptor_renewal)->ArgName("in_contact")->Arg(0)->Arg(1)->Apply(report_minimum);
+BENCHMARK(receptor_renewal)
+    ->ArgNames({"in_contact", "scored"})
+    ->Args({0, 1})
+    ->Args({1, 1})
+    ->Args({0, 0})
+    ->Apply(report_minimum);
 BENCHMARK(receptor_renewal_floor)->ArgName("in_contact")->Arg(0)->Arg(1)->Apply(report_minimum);
 BENCHMARK(log_likelihood_ratios)->Apply(report_minimum);
 BENCHMARK(log_likelihood_ratios_softplus_per_bond)->Apply(report_minimum);

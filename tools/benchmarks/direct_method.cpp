@@ -26,8 +26,7 @@ enum class receptor_state : std::uint8_t { free, ephrin, interferer };
 // over the leaves, padded to a power of two.
 class propensity_table {
 public:
-    propensity_table(std::size_t reactions, reaction_search search)
-        : search_(search), leaves_(1) {
+    propensity_table(std::size_t reactions, reaction_search search) : search_(search), leaves_(1) {
         while (leaves_ < reactions) leaves_ *= 2;
         if (search_ == reaction_search::linear) {
             values_.assign(reactions, 0.0);
@@ -140,8 +139,8 @@ direct_method_contact_sensing::ensemble_outcome direct_method_contact_sensing::s
     propensity_table propensities(reactions_per_receptor * n, search_);
 
     // Initial condition: all free, or bound to the interferer with its steady probability.
-    const double steady_bound = rates.interferer_binding /
-                                (rates.interferer_binding + rates.interferer_unbinding);
+    const double steady_bound =
+        rates.interferer_binding / (rates.interferer_binding + rates.interferer_unbinding);
     for (std::size_t j = 0; j < n; ++j) {
         const std::size_t first = reactions_per_receptor * j;
         if (configuration_.start == contact_sensing::initial_state::steady &&

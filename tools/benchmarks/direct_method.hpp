@@ -39,10 +39,8 @@ private:
 
     // Binding rates (a_E, a_I) of every receptor for a contact centred at `centre_rad`, or with
     // no contact when `contact` is false.
-    std::vector<contact_sensing::local_binding_rates> binding_rates(double centre_rad,
-                                                                    bool contact,
-                                                                    double& receptors_in_contact)
-        const;
+    std::vector<contact_sensing::local_binding_rates> binding_rates(
+        double centre_rad, bool contact, double& receptors_in_contact) const;
 
     ensemble_outcome simulate_ensemble(
         std::span<const contact_sensing::local_binding_rates> binding, random_stream& stream) const;

@@ -50,9 +50,11 @@ const study_results& default_study() {
         const auto simulator = chosen.prepare(made.plan.points.front());
         std::vector<double> slots(made.fields);
         for (std::uint64_t r = 0; r < replicates; ++r) {
-            trajectory_record* record = r < made.plan.trajectories ? &made.trajectories[r] : nullptr;
+            trajectory_record* record =
+                r < made.plan.trajectories ? &made.trajectories[r] : nullptr;
             simulator->simulate(replicate_streams(made.plan.seed, 0, r), slots, record);
-            for (std::size_t f = 0; f < made.fields; ++f) made.values[f * replicates + r] = slots[f];
+            for (std::size_t f = 0; f < made.fields; ++f)
+                made.values[f * replicates + r] = slots[f];
         }
         return made;
     }();
@@ -112,16 +114,13 @@ void run_default_study(benchmark::State& state) {
         std::filesystem::remove(path);
         state.ResumeTiming();
     }
-    state.SetItemsProcessed(state.iterations() *
-                            static_cast<std::int64_t>(study.plan.replicates *
-                                                      study.plan.points.size()));
+    state.SetItemsProcessed(
+        state.iterations() *
+        static_cast<std::int64_t>(study.plan.replicates * study.plan.points.size()));
 }
 
 BENCHMARK(write_results_block)->Unit(benchmark::kMicrosecond)->Apply(report_minimum);
-BENCHMARK(write_default_study)
-    ->Unit(benchmark::kMillisecond)
-    ->UseRealTime()
-    ->Apply(report_minimum);
+BENCHMARK(write_default_study)->Unit(benchmark::kMillisecond)->UseRealTime()->Apply(report_minimum);
 BENCHMARK(run_default_study)
     ->ArgName("threads")
     ->Arg(1)
