@@ -27,9 +27,10 @@ inline double softplus(double x) {
 // e^x for x <= 0 (also right for 0 < x < 700), inline and without a library call: with
 // k = round(32 x / ln 2) = 32 m + i, e^x = 2^m 2^(i/32) e^r, |r| <= ln(2)/64, where 2^(i/32) is a
 // table of correctly rounded doubles, k ln(2)/32 is subtracted in two parts (the first exact)
-// and e^r - 1 is its Taylor polynomial of degree 6 (truncation error below 4e-18). The result
-// is within about 1 ulp of e^x; below -700 (near the subnormal range), -inf and NaN go to
-// std::exp. softplus_sum uses it: it took 40% of the time of adding up l_j through std::exp.
+// and e^r - 1 is its Taylor polynomial of degree 6 (truncation error below 4e-18). Within 1.02
+// ulp of e^x (std::exp: 0.51), measured at 2e7 points of [-700, 0] against long double; outside
+// [-700, 700] (near the subnormal range, infinities, NaN) it is std::exp. A library call in
+// the middle of the renewal loop spilled its registers: inline, a replicate runs 5-8% faster.
 inline constexpr double exp2_of_32nds[32] = {
     0x1.0000000000000p+0, 0x1.059b0d3158574p+0, 0x1.0b5586cf9890fp+0, 0x1.11301d0125b51p+0,
     0x1.172b83c7d517bp+0, 0x1.1d4873168b9aap+0, 0x1.2387a6e756238p+0, 0x1.29e9df51fdee1p+0,
@@ -69,10 +70,10 @@ inline double exp_inline(double x) {
 }
 
 // The sum of softplus(x_k) over many terms, with one exp per term and one log in all:
-// softplus(x) = max(x, 0) + log(1 + y), y = e^{-|x|} <= 1. With u = fl(1 + y), the rounding
-// error d = y - (u - 1) is exact and log(1 + y) = log(u) + d to within 2^-53 d; the u are
-// multiplied (rescaled by exact powers of two, so the product never overflows) and the d added
-// up, so even terms below 1e-16 keep their relative precision. As accurate as a sum of
+// softplus(x) = max(x, 0) + log(1 + y), y = e^{-|x|} <= 1 (exp_inline). With u = fl(1 + y), the
+// rounding error d = y - (u - 1) is exact and log(1 + y) = log(u) + d to within 2^-53 d; the u
+// are multiplied (rescaled by exact powers of two, so the product never overflows) and the d
+// added up, so even terms below 1e-16 keep their relative precision. As accurate as a sum of
 // softplus() (tested), and a default replicate runs about 15% faster than with a log1p per bond.
 class softplus_sum {
 public:
