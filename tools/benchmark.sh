@@ -169,7 +169,7 @@ block = timing("write_results_block")
 if block:
     row("HDF5: write 1200 replicates x 8 fields", show(block), "-",
         f"{block / 1200:.0f} ns per replicate", "-", "n/a")
-write = timing("write_default_study", "real_time")
+write = timing("write_default_study/real_time", "real_time")
 run = timing("run_default_study/iterations:1/real_time", "real_time")
 if write and run:
     row("writing share of the default study", show(write), f"whole `vigil run`, 1 thread {show(run)}",
