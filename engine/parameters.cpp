@@ -74,6 +74,43 @@ const std::string& parameter_set::choice(const std::string& name) const {
     throw std::out_of_range("parameter \"" + name + "\" is not a choice");
 }
 
+parameter_spec real_parameter(const std::string& name, const std::string& unit,
+                              const std::string& description, std::optional<double> default_value,
+                              double minimum, double maximum, bool minimum_inclusive,
+                              bool maximum_inclusive) {
+    parameter_spec spec;
+    spec.name = name;
+    spec.kind = parameter_kind::real;
+    spec.unit = unit;
+    spec.description = description;
+    if (default_value) spec.default_value = *default_value;
+    spec.minimum = minimum;
+    spec.maximum = maximum;
+    spec.minimum_inclusive = minimum_inclusive;
+    spec.maximum_inclusive = maximum_inclusive;
+    return spec;
+}
+
+parameter_spec integer_parameter(const std::string& name, const std::string& unit,
+                                 const std::string& description,
+                                 std::optional<double> default_value, double minimum,
+                                 double maximum) {
+    parameter_spec spec = real_parameter(name, unit, description, default_value, minimum, maximum);
+    spec.kind = parameter_kind::integer;
+    return spec;
+}
+
+parameter_spec choice_parameter(const std::string& name, const std::string& description,
+                                std::vector<std::string> choices) {
+    parameter_spec spec;
+    spec.name = name;
+    spec.kind = parameter_kind::choice;
+    spec.description = description;
+    spec.default_value = choices.front();
+    spec.choices = std::move(choices);
+    return spec;
+}
+
 parameter_value check_value(const parameter_spec& spec, const parameter_value& value,
                             const std::string& where) {
     const auto refuse = [&](const std::string& what) {

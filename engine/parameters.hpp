@@ -51,6 +51,20 @@ private:
     std::vector<std::pair<std::string, parameter_value>> entries_;
 };
 
+// Builders for the rows of a model's parameter table. A default of nullopt makes the parameter
+// optional; the range is [minimum, maximum], each end closed unless its flag says otherwise.
+parameter_spec real_parameter(const std::string& name, const std::string& unit,
+                              const std::string& description, std::optional<double> default_value,
+                              double minimum, double maximum, bool minimum_inclusive = true,
+                              bool maximum_inclusive = true);
+parameter_spec integer_parameter(const std::string& name, const std::string& unit,
+                                 const std::string& description,
+                                 std::optional<double> default_value, double minimum,
+                                 double maximum);
+// The first choice is the default.
+parameter_spec choice_parameter(const std::string& name, const std::string& description,
+                                std::vector<std::string> choices);
+
 // Checks one given value against its spec; throws input_error naming `where` (e.g.
 // "scan.toml: parameters.receptors") and what is allowed.
 parameter_value check_value(const parameter_spec& spec, const parameter_value& value,

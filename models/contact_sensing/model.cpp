@@ -8,6 +8,7 @@
 #include <boost/random/uniform_real_distribution.hpp>
 
 #include <cmath>
+#include <limits>
 #include <numbers>
 #include <string>
 
@@ -39,69 +40,41 @@ constexpr const char* observer = "observer";
 constexpr const char* edge_width = "edge_width_um";
 }  // namespace key
 
-parameter_spec real_parameter(const char* name, const char* unit, const char* description,
-                              std::optional<double> default_value, double minimum,
-                              bool minimum_inclusive) {
-    parameter_spec spec;
-    spec.name = name;
-    spec.kind = parameter_kind::real;
-    spec.unit = unit;
-    spec.description = description;
-    if (default_value) spec.default_value = *default_value;
-    spec.minimum = minimum;
-    spec.minimum_inclusive = minimum_inclusive;
-    return spec;
-}
-
-parameter_spec choice_parameter(const char* name, const char* description,
-                                std::vector<std::string> choices) {
-    parameter_spec spec;
-    spec.name = name;
-    spec.kind = parameter_kind::choice;
-    spec.description = description;
-    spec.default_value = choices.front();
-    spec.choices = std::move(choices);
-    return spec;
-}
-
 // The one table of parameters: name, unit, description, default (nullopt: optional) and range.
 std::vector<parameter_spec> parameter_table() {
     constexpr bool inclusive = true;
     constexpr bool exclusive = false;
+    // Upper bounds keep one replicate's work finite and the theory's integrals representable.
+    constexpr double largest = 1e6;
     std::vector<parameter_spec> table;
 
-    parameter_spec receptors;
-    receptors.name = key::receptors;
-    receptors.kind = parameter_kind::integer;
-    receptors.unit = "1";
-    receptors.description = "number N of receptors, evenly spaced on the perimeter";
-    receptors.default_value = 400.0;
-    receptors.minimum = 1;
-    receptors.maximum = 1e7;
-    table.push_back(receptors);
-
-    table.push_back(real_parameter(key::radius, "um", "cell radius R", 10.0, 0, exclusive));
+    table.push_back(integer_parameter(key::receptors, "1",
+                                      "number N of receptors, evenly spaced on the perimeter",
+                                      400.0, 1, 1e7));
+    table.push_back(
+        real_parameter(key::radius, "um", "cell radius R", 10.0, 0, largest, exclusive));
     table.push_back(
         real_parameter(key::contact_length, "um",
                        "contact arc length R Delta; give this or contact_receptors (neither: 1 um)",
-                       std::nullopt, 0, exclusive));
+                       std::nullopt, 0, largest, exclusive));
     table.push_back(real_parameter(
         key::contact_receptors, "1",
         "contact width as a receptor count M, Delta = 2 pi M / N; alternative to contact_length_um",
-        std::nullopt, 0, exclusive));
+        std::nullopt, 0, largest, exclusive));
     table.push_back(real_parameter(key::ephrin_binding, "1/time",
                                    "binding rate a_E of a free receptor to ephrin, on the contact",
-                                   1.0, 0, inclusive));
+                                   1.0, 0, largest, inclusive));
     table.push_back(real_parameter(key::interferer_binding, "1/time",
                                    "binding rate a_I of a free receptor to the interfering ligand",
-                                   10.0, 0, inclusive));
+                                   10.0, 0, largest, inclusive));
     table.push_back(real_parameter(key::ephrin_unbinding, "1/time",
-                                   "unbinding rate mu_E of an ephrin bond", 1.0, 0, exclusive));
+                                   "unbinding rate mu_E of an ephrin bond", 1.0, 0, largest,
+                                   exclusive));
     table.push_back(real_parameter(key::interferer_unbinding, "1/time",
-                                   "unbinding rate mu_I of an interferer bond", 10.0, 0,
+                                   "unbinding rate mu_I of an interferer bond", 10.0, 0, largest,
                                    exclusive));
     table.push_back(real_parameter(key::observation_time, "time",
-                                   "observation time T after the contact forms", 2.0, 0,
+                                   "observation time T after the contact forms", 2.0, 0, largest,
                                    exclusive));
     table.push_back(choice_parameter(key::interferer,
                                      "where the interfering ligand is: everywhere, or only off "
@@ -115,15 +88,11 @@ std::vector<parameter_spec> parameter_table() {
                                      "what the cell sees of each receptor: the durations of its "
                                      "bound and free intervals",
                                      {"binding_durations"}));
-    // Upper bounds keep one replicate's work finite and the theory's integrals representable.
-    for (auto& spec : table) {
-        if (spec.kind == parameter_kind::real) spec.maximum = 1e6;
-    }
     table.push_back(real_parameter(
         key::edge_width, "um",
         "length xi over which the ephrin level falls at each contact edge (logistic); 0: sharp. "
         "The inference always assumes sharp edges",
-        0.0, 0, inclusive));
+        0.0, 0, std::numeric_limits<double>::infinity(), inclusive));
     return table;
 }
 

@@ -137,9 +137,9 @@ std::string allee_ibm_model::summary() const {
 
 std::vector<parameter_spec> allee_ibm_model::parameters() const {
     std::vector<parameter_spec> table;
-    table.push_back(integer_parameter(
-        name::initial_population, "individuals at the start of the burn-in, n_0", 730.0, 0, large));
-    table.back().unit = "individuals";
+    table.push_back(integer_parameter(name::initial_population, "individuals",
+                                      "individuals at the start of the burn-in, n_0", 730.0, 0,
+                                      large));
     table.push_back(real_parameter(name::per_capita_rate, "1/time",
                                    "per-capita rate e of the birth and density-independent death",
                                    0.5, 0, large, false));

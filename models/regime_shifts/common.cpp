@@ -16,42 +16,6 @@ constexpr double not_a_number = std::numeric_limits<double>::quiet_NaN();
 
 }  // namespace
 
-parameter_spec real_parameter(const std::string& name, const std::string& unit,
-                              const std::string& description, std::optional<double> default_value,
-                              double minimum, double maximum, bool minimum_inclusive,
-                              bool maximum_inclusive) {
-    parameter_spec spec;
-    spec.name = name;
-    spec.kind = parameter_kind::real;
-    spec.unit = unit;
-    spec.description = description;
-    if (default_value) spec.default_value = *default_value;
-    spec.minimum = minimum;
-    spec.maximum = maximum;
-    spec.minimum_inclusive = minimum_inclusive;
-    spec.maximum_inclusive = maximum_inclusive;
-    return spec;
-}
-
-parameter_spec integer_parameter(const std::string& name, const std::string& description,
-                                 std::optional<double> default_value, double minimum,
-                                 double maximum) {
-    parameter_spec spec = real_parameter(name, "1", description, default_value, minimum, maximum);
-    spec.kind = parameter_kind::integer;
-    return spec;
-}
-
-parameter_spec choice_parameter(const std::string& name, const std::string& description,
-                                std::vector<std::string> choices) {
-    parameter_spec spec;
-    spec.name = name;
-    spec.kind = parameter_kind::choice;
-    spec.description = description;
-    spec.default_value = choices.front();
-    spec.choices = std::move(choices);
-    return spec;
-}
-
 std::vector<parameter_spec> time_grid_parameters(double default_duration, double default_burn_in,
                                                  double default_time_step,
                                                  double default_sample_interval,
@@ -93,12 +57,13 @@ std::vector<parameter_spec> early_warning_parameters() {
                                    "rolling window as a fraction of the series before the "
                                    "transition",
                                    0.5, 0, 1, false));
-    table.push_back(integer_parameter(key::rolling_window_points,
+    table.push_back(integer_parameter(key::rolling_window_points, "1",
                                       "rolling window as a number of samples; replaces "
                                       "rolling_window when given",
                                       std::nullopt, 4, 1e9));
-    table.push_back(integer_parameter(
-        key::autocorrelation_lag, "lag, in samples, of the rolling autocorrelation", 1.0, 1, 1e6));
+    table.push_back(integer_parameter(key::autocorrelation_lag, "1",
+                                      "lag, in samples, of the rolling autocorrelation", 1.0, 1,
+                                      1e6));
     table.push_back(choice_parameter(key::indicator_convention,
                                      "peer conventions of the indicators: ewstools (Python) or r "
                                      "(the earlywarnings package)",

@@ -44,16 +44,6 @@ inline constexpr const char* autocorrelation_lag = "autocorrelation_lag";
 inline constexpr const char* indicator_convention = "indicator_convention";
 }  // namespace key
 
-parameter_spec real_parameter(const std::string& name, const std::string& unit,
-                              const std::string& description, std::optional<double> default_value,
-                              double minimum, double maximum, bool minimum_inclusive = true,
-                              bool maximum_inclusive = true);
-parameter_spec integer_parameter(const std::string& name, const std::string& description,
-                                 std::optional<double> default_value, double minimum,
-                                 double maximum);
-parameter_spec choice_parameter(const std::string& name, const std::string& description,
-                                std::vector<std::string> choices);
-
 // duration, burn_in, sample_interval (and time_step when `with_time_step`).
 std::vector<parameter_spec> time_grid_parameters(double default_duration, double default_burn_in,
                                                  double default_time_step,
