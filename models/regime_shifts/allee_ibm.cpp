@@ -128,6 +128,8 @@ void allee_ibm_simulator::simulate(const replicate_streams& streams, std::span<d
         approaching.series};
     (*trajectory)["null_population"] = {"individuals", "population of the null member",
                                         null.series};
+    record_indicator_series(approaching, null, configuration_.sample_interval,
+                            configuration_.early_warning, "individuals", *trajectory);
 }
 
 std::string allee_ibm_model::summary() const {

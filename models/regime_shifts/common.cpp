@@ -215,4 +215,31 @@ void store_ensemble_results(const member_outcome& approaching, const member_outc
     results[field::null_moments + 2] = null_moments.lag1_autocorrelation;
 }
 
+void record_indicator_series(const member_outcome& approaching, const member_outcome& null,
+                             double sample_interval, const early_warning_settings& settings,
+                             const std::string& state_unit, trajectory_record& trajectory) {
+    const std::size_t compared = std::min(approaching.series.size(), null.series.size());
+    for (const auto& [member, outcome] :
+         {std::pair{"approach", &approaching}, std::pair{"null", &null}}) {
+        const auto result = early_warning_of(
+            std::span<const double>(outcome->series.data(), compared), sample_interval, settings);
+        if (!result) continue;
+        trajectory[fmt::format("{}_trend", member)] = {
+            state_unit,
+            fmt::format("trend removed before the rolling indicators ({} member, compared part)",
+                        member),
+            result->series.trend};
+        for (std::size_t k = 0; k < indicator_count; ++k) {
+            const analysis::indicator which = stored_indicators[k];
+            const bool squared = which == analysis::indicator::variance;
+            trajectory[fmt::format("{}_rolling_{}", member, indicator_names()[k])] = {
+                squared ? state_unit + "^2" : "1",
+                fmt::format("rolling {} of the residuals at each window's right end ({} member); "
+                            "its Kendall tau is {}_tau_{}",
+                            indicator_names()[k], member, member, indicator_names()[k]),
+                result->rolling[which]};
+        }
+    }
+}
+
 }  // namespace vigil::regime_shifts

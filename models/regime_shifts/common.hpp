@@ -94,4 +94,12 @@ void store_ensemble_results(const member_outcome& approaching, const member_outc
                             double sample_interval, const early_warning_settings& settings,
                             std::span<double> results);
 
+// For a recorded replicate: adds to `trajectory` what the stored trends were computed from,
+// on the same series (each member cut to the compared length): each member's trend
+// (`approach_trend`, `null_trend`) and rolling indicators (`approach_rolling_variance`, ...,
+// NaN until the first window is full). Adds nothing when the window does not fit.
+void record_indicator_series(const member_outcome& approaching, const member_outcome& null,
+                             double sample_interval, const early_warning_settings& settings,
+                             const std::string& state_unit, trajectory_record& trajectory);
+
 }  // namespace vigil::regime_shifts

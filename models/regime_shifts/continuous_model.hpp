@@ -306,7 +306,11 @@ public:
         const member_outcome null = outcome_of(tracks[1], ramps[1]);
         store_ensemble_results(approaching, null, configuration_.sample_interval,
                                configuration_.early_warning, results);
-        if (trajectory != nullptr) record(tracks[0].samples, tracks[1].samples, *trajectory);
+        if (trajectory != nullptr) {
+            record(tracks[0].samples, tracks[1].samples, *trajectory);
+            record_indicator_series(approaching, null, configuration_.sample_interval,
+                                    configuration_.early_warning, state_unit_, *trajectory);
+        }
     }
 
     const continuous_configuration<Equations>& configuration() const { return configuration_; }

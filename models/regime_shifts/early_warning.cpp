@@ -24,23 +24,31 @@ const std::array<std::string, indicator_count>& indicator_names() {
     return names;
 }
 
-std::array<double, indicator_count> indicator_trends(std::span<const double> series,
+std::optional<analysis::ews_result> early_warning_of(std::span<const double> series,
                                                      double sample_interval,
                                                      const early_warning_settings& settings) {
-    std::array<double, indicator_count> trends;
-    trends.fill(not_a_number);
-    if (series.size() < 8) return trends;
+    if (series.size() < 8) return std::nullopt;
     std::vector<double> time(series.size());
     for (std::size_t i = 0; i < time.size(); ++i) {
         time[i] = static_cast<double>(i) * sample_interval;
     }
     try {
-        const analysis::ews_result result = analysis::early_warning(time, series, settings.options);
-        for (std::size_t k = 0; k < indicator_count; ++k) {
-            trends[k] = result.tau_of(stored_indicators[k]);
-        }
+        return analysis::early_warning(time, series, settings.options);
     } catch (const std::invalid_argument&) {
-        // The window (or a NaN state) does not fit this series: its trends stay NaN.
+        // The window (or a NaN state) does not fit this series.
+        return std::nullopt;
+    }
+}
+
+std::array<double, indicator_count> indicator_trends(std::span<const double> series,
+                                                     double sample_interval,
+                                                     const early_warning_settings& settings) {
+    std::array<double, indicator_count> trends;
+    trends.fill(not_a_number);
+    const auto result = early_warning_of(series, sample_interval, settings);
+    if (!result) return trends;
+    for (std::size_t k = 0; k < indicator_count; ++k) {
+        trends[k] = result->tau_of(stored_indicators[k]);
     }
     return trends;
 }

@@ -9,6 +9,7 @@
 
 #include <array>
 #include <cstddef>
+#include <optional>
 #include <span>
 #include <string>
 
@@ -34,6 +35,13 @@ const std::array<std::string, indicator_count>& indicator_names();
 struct early_warning_settings {
     analysis::ews_options options;  // detrending, window (fraction or points), lag
 };
+
+// The whole pipeline (detrending, rolling indicators, tau) on `series` sampled every
+// `sample_interval`; nullopt when the series is shorter than 8 samples or the window does not
+// fit it.
+std::optional<analysis::ews_result> early_warning_of(std::span<const double> series,
+                                                     double sample_interval,
+                                                     const early_warning_settings& settings);
 
 // Kendall tau of each stored indicator of `series` (sampled every `sample_interval`); NaN
 // when the window does not fit the series.

@@ -10,6 +10,7 @@
 #include "engine/study.hpp"
 #include "ews_command.hpp"
 #include "mpi_session.hpp"
+#include "result_figures.hpp"
 #include "table.hpp"
 #include "vigil/version.hpp"
 
@@ -52,6 +53,8 @@ struct analyze_arguments {
     std::uint64_t bootstrap_resamples = 1000;
     std::string format = "table";
     bool store = true;
+    std::string plot_directory;
+    bool overwrite = false;
 };
 
 std::string joined_command_line(int argc, char** argv) {
@@ -328,6 +331,14 @@ void print_json(const analysis_table& analysis, const result_file& file,
     fmt::print("{}\n", document.dump(2));
 }
 
+void require_complete(const result_file& file) {
+    if (!file.complete()) {
+        throw input_error(file.path() +
+                          ": the run that wrote this file did not finish "
+                          "(no completion mark); `vigil info` tells more");
+    }
+}
+
 int analyze_command(const analyze_arguments& arguments) {
     if (!(arguments.false_positive_rate > 0 && arguments.false_positive_rate < 1)) {
         throw input_error("--fp-rate: must be in (0, 1)");
@@ -337,6 +348,22 @@ int analyze_command(const analyze_arguments& arguments) {
     }
     if (!fs::exists(arguments.file_path)) {
         throw input_error(arguments.file_path + ": no such file");
+    }
+    const bool plotting = !arguments.plot_directory.empty();
+    if (plotting && !arguments.store) {
+        throw input_error("--plot draws from the analysis stored in the file; drop --no-store");
+    }
+    std::optional<result_figures> figures;
+    if (plotting) {
+        // The file is checked here first, so that its errors are vigil's own, and closed again:
+        // Python cannot open a file that vigil holds open for writing.
+        {
+            const result_file probe(arguments.file_path, false);
+            require_complete(probe);
+            find_model(probe.model_name());
+        }
+        figures.emplace(arguments.file_path, arguments.plot_directory, arguments.overwrite);
+        figures->check();
     }
     // The analysis is stored in the file when it can be opened for writing; a read-only file,
     // or one another program holds open, is still analysed and printed.
@@ -349,13 +376,14 @@ int analyze_command(const analyze_arguments& arguments) {
             writable = false;
         }
     }
+    if (plotting && !writable) {
+        throw input_error(arguments.file_path +
+                          ": cannot be opened for writing (read-only, or open in another "
+                          "program); --plot stores the analysis in it first");
+    }
     if (!opened) opened.emplace(arguments.file_path, false);
     result_file& file = *opened;
-    if (!file.complete()) {
-        throw input_error(arguments.file_path +
-                          ": the run that wrote this file did not finish "
-                          "(no completion mark); `vigil info` tells more");
-    }
+    require_complete(file);
     const model& chosen = find_model(file.model_name());
 
     analysis_options options;
@@ -405,6 +433,10 @@ int analyze_command(const analyze_arguments& arguments) {
                    "vigil: {} cannot be opened for writing (read-only, or open in another "
                    "program); the analysis is printed but not stored\n",
                    arguments.file_path);
+    }
+    if (figures) {
+        opened.reset();
+        figures->draw();
     }
     return 0;
 }
@@ -591,6 +623,11 @@ int run_cli(int argc, char** argv) {
     analyze_app->add_option("--format", analyze.format, "table, csv or json")
         ->check(CLI::IsMember({"table", "csv", "json"}));
     analyze_app->add_flag("!--no-store", analyze.store, "do not write /analysis into the file");
+    analyze_app->add_option("--plot", analyze.plot_directory,
+                            "write PNG figures into this directory (runs /usr/bin/python3 with "
+                            "matplotlib and h5py)");
+    analyze_app->add_flag("--overwrite", analyze.overwrite,
+                          "replace figures already in the --plot directory");
 
     std::string info_path;
     auto* info_app = app.add_subcommand("info", "describe a result file and how complete it is");
