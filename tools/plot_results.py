@@ -192,11 +192,22 @@ class study:
             return float(self.file["analysis"].attrs.get("false_positive_rate", 0.05))
         return 0.05
 
+    def heading(self, what):
+        name = self.scan_file
+        if len(name) > 60:
+            name = "…/" + "/".join(name.split("/")[-3:])
+        return (f"{what}\n{name}: {self.model}, {self.points} point"
+                f"{'s' if self.points != 1 else ''} x {self.replicates} replicates")
+
     def figure(self, rows, columns, what, width=4.6, height=3.6, **options):
-        figure, axes = plt.subplots(rows, columns, figsize=(width * columns, height * rows + 0.6),
-                                    squeeze=False, **options)
-        figure.suptitle(f"{what}\n{self.scan_file}: {self.model}, {self.points} point"
-                        f"{'s' if self.points != 1 else ''} x {self.replicates} replicates")
+        figure, axes = plt.subplots(rows, columns, figsize=(width * columns, height * rows + 0.7),
+                                    squeeze=False, layout="constrained", **options)
+        figure.suptitle(self.heading(what))
+        return figure, axes
+
+    def mosaic(self, layout, what, size, **options):
+        figure, axes = plt.subplot_mosaic(layout, figsize=size, layout="constrained", **options)
+        figure.suptitle(self.heading(what))
         return figure, axes
 
 
@@ -231,36 +242,85 @@ def contact_width_rad(s, point):
     return 1.0 / s.parameter("radius_um")[point]
 
 
-def contact_false_negative_rate(s):
+def contact_axis(s, panels):
+    """The scan axis for contact-sensing panels. Contact lengths that reach towards the whole
+    perimeter go on a logit scale of length / perimeter, labelled in µm, so that both the
+    smallest and the nearly complete contacts are spread out."""
     x, label, log = s.axis("contact_length_um")
-    figure, axes = s.figure(1, 1, f"False negatives at {s.false_positive_rate():g} false "
-                            "positives", width=7.5, height=4.6)
-    axes = axes[0][0]
+    radii = np.unique(s.parameter("radius_um"))
+    if not label.startswith("contact_length_um") or radii.size != 1:
+        for panel in panels:
+            finish_axis(panel, log)
+            panel.set_xlabel(label)
+        return x
+    perimeter = 2 * math.pi * radii[0]
+    if x.max() / perimeter < 0.5:
+        for panel in panels:
+            finish_axis(panel, log)
+            panel.set_xlabel(label)
+        return x
+
+    def forward(length):
+        share = np.clip(np.asarray(length, dtype=float) / perimeter, 1e-9, 1 - 1e-9)
+        return np.log(share / (1 - share))
+
+    def inverse(value):
+        return perimeter / (1 + np.exp(-np.asarray(value, dtype=float)))
+
+    ticks = [t for t in (0.5, 1, 2, 5, 10, 20, 31.4, 45, 55, 60, 62, 62.5, 62.7)
+             if x.min() * 0.8 <= t <= perimeter * (1 - 1e-4) and t <= x.max() * 1.002]
+    for panel in panels:
+        panel.set_xscale("function", functions=(forward, inverse))
+        panel.set_xticks(ticks, [f"{t:g}" for t in ticks])
+        panel.set_xlim(inverse(forward(x.min()) - 0.3), inverse(forward(x.max()) + 0.3))
+        panel.set_xlabel(f"contact length [µm] (logit scale; perimeter {perimeter:.4g} µm)")
+        panel.grid(True, alpha=0.3)
+    return x
+
+
+def contact_false_negative_rate(s):
+    rate = s.false_positive_rate()
+    figure, axes = s.figure(1, 2, f"Missed contacts at a false-positive rate of {rate:g}",
+                            width=5.4, height=4.3)
+    x = contact_axis(s, axes[0])
     confidence = float(s.file["analysis"].attrs.get("confidence_level", 0.95))
-    draw_interval(axes, x, f"simulated (GLRT, {confidence:.0%} Wilson interval)",
-                  s.analysis("p_fn_at_fp"), s.interval("p_fn_at_fp"), color="k")
-    theory = s.analysis("theory_p_fn_at_fp_known_arc")
-    if theory is not None:
-        axes.plot(x, theory, "--", color="tab:red", lw=1.5,
-                  label="theory: known arc, Gaussian log-likelihood ratio")
-    minimum = s.analysis("min_mean_error")
-    if minimum is not None:
-        axes.plot(x, minimum, ":", color="tab:gray", marker=".",
-                  label="min over thresholds of (P_FP + P_FN) / 2")
-    axes.set_xlabel(label)
-    axes.set_ylabel(f"false-negative rate at P_FP = {s.false_positive_rate():g}")
-    axes.set_ylim(-0.02, 1.02)
-    finish_axis(axes, log)
-    axes.legend()
+    floor = 0.5 / s.replicates
+    for panel, log in zip(axes[0], (False, True)):
+        measured = s.analysis("p_fn_at_fp")
+        interval = s.interval("p_fn_at_fp")
+        if log:
+            measured = np.maximum(measured, floor)
+            interval = (np.maximum(interval[0], floor), np.maximum(interval[1], floor))
+        draw_interval(panel, x, f"simulated GLRT ({confidence:.0%} Wilson interval)", measured,
+                      interval, color="k")
+        theory = s.analysis("theory_p_fn_at_fp_known_arc")
+        if theory is not None:
+            panel.plot(x, np.maximum(theory, floor * 1e-3) if log else theory, "--",
+                       color="tab:red", lw=1.6, label="theory: known arc, Gaussian")
+        panel.set_ylabel(f"false-negative rate at P_FP = {rate:g}")
+        if log:
+            panel.set_yscale("log")
+            panel.set_ylim(floor * 0.5, 1.2)
+            panel.axhline(floor, color="tab:gray", lw=0.8, ls=":",
+                          label=f"none missed of {s.replicates} (drawn at 1/(2n))")
+            panel.set_title("log scale")
+        else:
+            top = np.nanmax(np.concatenate([interval[1], measured]))
+            panel.set_ylim(-0.02, min(1.02, 1.15 * top + 0.03))
+            panel.set_title("linear scale")
+        panel.legend(loc="upper right")
     return figure
 
 
 def contact_position_error(s):
-    x, label, log = s.axis("contact_length_um")
     figure, axes = s.figure(1, 2, "Errors of the estimated contact arc (detected contacts)",
-                            width=5.2, height=4.2)
+                            width=5.4, height=4.3)
+    x = contact_axis(s, axes[0])
+    spacing = 2 * math.pi * s.parameter("radius_um") / s.parameter("receptors")
     for panel, quantity in zip(axes[0], ("centre", "width")):
-        for statistic, style in (("rms", "o-"), ("bias", "s--")):
+        statistics = (("rms", "o-", "tab:blue"),) if quantity == "centre" else \
+            (("rms", "o-", "tab:blue"), ("bias", "s--", "tab:orange"))
+        for statistic, style, colour in statistics:
             name = f"{statistic}_{quantity}_error_um_detected"
             if s.analysis(name) is None:
                 name = f"{statistic}_{quantity}_error_um"
@@ -268,35 +328,37 @@ def contact_position_error(s):
             if values is None:
                 continue
             interval = s.interval(name)
-            if interval is None:
-                panel.plot(x, values, style, label=statistic)
-            else:
-                lower, upper = interval
-                panel.errorbar(x, values, yerr=[np.clip(values - lower, 0, None),
-                                                np.clip(upper - values, 0, None)],
-                               fmt=style, capsize=3, label=statistic)
-        spacing = 2 * math.pi * s.parameter("radius_um") / s.parameter("receptors")
+            error = None if interval is None else [np.clip(values - interval[0], 0, None),
+                                                   np.clip(interval[1] - values, 0, None)]
+            panel.errorbar(x, values, yerr=error, fmt=style, color=colour, capsize=3,
+                           label=f"{statistic} (with interval)")
         panel.plot(x, spacing, ":", color="tab:gray", label="receptor spacing")
-        panel.axhline(0, color="k", lw=0.6)
-        panel.set_xlabel(label)
-        panel.set_ylabel(f"{quantity} error [µm]")
-        panel.set_title(f"contact {quantity}: estimate - truth")
-        finish_axis(panel, log)
-        panel.legend()
+        if quantity == "centre":
+            panel.set_yscale("log")
+        else:
+            panel.axhline(0, color="k", lw=0.6)
+        panel.set_ylabel(f"{quantity} error, estimate − truth [µm]")
+        panel.set_title(f"contact {quantity}")
+        panel.legend(loc="upper left")
     return figure
 
 
 def contact_roc(s):
     positives = s.results("glrt_statistic")
     negatives = s.results("glrt_statistic_no_contact")
-    figure, axes = s.figure(1, 2, "ROC of the GLRT statistic (contact vs no contact)",
-                            width=5.0, height=4.4)
-    colours = plt.cm.viridis(np.linspace(0, 0.9, 6))
-    for colour, point in zip(colours, spread(range(s.points), 6)):
-        fpr, tpr, auc = roc_curve(negatives[point], positives[point])
+    curves = [roc_curve(negatives[p], positives[p]) for p in range(s.points)]
+    # The informative curves are those short of perfect; one perfect curve is kept to compare.
+    imperfect = [p for p in range(s.points) if curves[p][2] < 0.9995]
+    perfect = [p for p in range(s.points) if p not in imperfect]
+    points = sorted(spread(imperfect, 5) + perfect[:1]) or spread(range(s.points), 5)
+    figure, axes = s.figure(1, 2, "ROC of the GLRT statistic: contact vs no-contact cells",
+                            width=5.2, height=4.5)
+    colours = plt.cm.viridis(np.linspace(0, 0.9, len(points)))
+    for colour, point in zip(colours, points):
+        fpr, tpr, auc = curves[point]
         for panel in axes[0]:
-            panel.plot(fpr, tpr, color=colour, lw=1.4,
-                       label=f"{s.point_label(point)} (AUC {auc:.3f})")
+            panel.plot(fpr, tpr, color=colour, lw=1.5,
+                       label=f"{s.point_label(point)} (AUC {auc:.4f})")
     for panel, log in zip(axes[0], (False, True)):
         panel.plot([1e-4, 1], [1e-4, 1], ":", color="tab:gray", label="chance")
         panel.axvline(s.false_positive_rate(), color="k", lw=0.6, ls="--")
@@ -309,7 +371,7 @@ def contact_roc(s):
             panel.set_title("log false-positive axis")
         else:
             panel.set_xlim(0, 1)
-            panel.set_title("linear axes")
+            panel.set_title(f"linear axes (dashed: P_FP = {s.false_positive_rate():g})")
         panel.set_ylim(0, 1.01)
     axes[0][0].legend(loc="lower right")
     return figure
@@ -321,45 +383,57 @@ def draw_arc(axes, centre, width, radius, **style):
 
 
 def contact_cell(s, replicate):
-    points = [p for p in s.trajectory_points()
-              if replicate in s.trajectory_replicates(p)]
+    from matplotlib.collections import LineCollection
+    from matplotlib.colors import TwoSlopeNorm
+
+    points = [p for p in s.trajectory_points() if replicate in s.trajectory_replicates(p)]
     points = spread(points, 3)
-    figure, axes = s.figure(1, len(points), f"One cell per contact length (replicate "
-                            f"{replicate}): receptors coloured by their log-likelihood ratio",
-                            width=4.4, height=4.6)
+    figure, axes = s.figure(1, len(points), f"One cell (replicate {replicate}): receptors "
+                            "coloured by their log-likelihood ratio", width=4.3, height=4.4)
     centres = s.results("contact_centre_rad")
     estimated_centres = s.results("centre_estimate_rad")
     estimated_widths = s.results("width_estimate_rad")
     statistic = s.results("glrt_statistic")
     threshold = s.analysis("threshold_at_fp")
-    scatter = None
+    ratios = {p: s.trajectory(p, replicate)["log_likelihood_ratio"] for p in points}
+    # Out of contact the ratios are small and negative, on it large and positive: white at 0,
+    # each side scaled to its own 98th percentile so that both show.
+    every = np.concatenate(list(ratios.values()))
+    low = min(-1e-6, float(np.nanpercentile(every, 2)))
+    high = max(1e-6, float(np.nanpercentile(every, 98)))
+    colours = TwoSlopeNorm(vmin=low, vcenter=0.0, vmax=high)
+    lines = None
     for panel, point in zip(axes[0], points):
-        ratios = s.trajectory(point, replicate)["log_likelihood_ratio"]
-        receptors = ratios.size
+        values = ratios[point]
         radius = s.parameter("radius_um")[point]
-        angles = 2 * math.pi * np.arange(receptors) / receptors
-        limit = max(1e-9, float(np.nanpercentile(np.abs(ratios), 98)))
-        scatter = panel.scatter(radius * np.cos(angles), radius * np.sin(angles), c=ratios,
-                                cmap="RdBu_r", vmin=-limit, vmax=limit,
-                                s=max(4, min(40, 4000 / receptors)), zorder=3)
+        angles = 2 * math.pi * np.arange(values.size) / values.size
+        ticks = np.stack([np.stack([0.9 * radius * np.cos(angles), 0.9 * radius * np.sin(angles)],
+                                   axis=1),
+                          np.stack([1.02 * radius * np.cos(angles),
+                                    1.02 * radius * np.sin(angles)], axis=1)], axis=1)
+        lines = LineCollection(ticks, cmap="RdBu_r", norm=colours,
+                               linewidths=max(0.6, min(3.0, 600 / values.size)))
+        lines.set_array(values)
+        panel.add_collection(lines)
         draw_arc(panel, centres[point, replicate], contact_width_rad(s, point), 1.1 * radius,
                  color="k", lw=4, label="true contact")
         detected = threshold is None or statistic[point, replicate] > threshold[point]
         draw_arc(panel, estimated_centres[point, replicate], estimated_widths[point, replicate],
                  1.2 * radius, color="tab:orange", lw=4,
                  label="estimated arc" + ("" if detected else " (not detected)"))
-        verdict = "" if threshold is None else (" > " if detected else " <= ") + \
+        verdict = "" if threshold is None else (" > " if detected else " ≤ ") + \
             f"threshold {threshold[point]:.3g}"
-        panel.set_title(f"{s.point_label(point)}\nΛ = {statistic[point, replicate]:.3g}{verdict}")
+        panel.set_title(f"{s.point_label(point)}\nGLRT Λ = {statistic[point, replicate]:.3g}"
+                        f"{verdict}")
         panel.set_aspect("equal")
-        reach = 1.35 * radius
+        reach = 1.32 * radius
         panel.set_xlim(-reach, reach)
         panel.set_ylim(-reach, reach)
         panel.set_xlabel("x [µm]")
         panel.set_ylabel("y [µm]")
         panel.legend(loc="center", frameon=False)
-    figure.colorbar(scatter, ax=list(axes[0]), shrink=0.8,
-                    label="receptor log-likelihood ratio l_j (colour scale per panel)")
+    figure.colorbar(lines, ax=list(axes[0]), shrink=0.85,
+                    label="receptor log-likelihood ratio l_j (contact vs none)")
     return figure
 
 
@@ -396,12 +470,14 @@ def crossing_time(time, control, value):
 
 def regime_trajectories(s):
     points = spread(s.trajectory_points(), 3)
-    figure, axes = s.figure(1, len(points), "Sample paths: ramped (approaching) and held (null) "
-                            "members", width=5.0, height=4.2)
-    control = control_name(s)
+    figure, axes = s.figure(2, len(points), "Sample paths: ramped (approaching) and held (null) "
+                            "members", width=4.6, height=2.4, sharex="col",
+                            gridspec_kw={"height_ratios": [2.2, 1]})
+    control = control_name(s) or "control"
     bifurcation = s.analysis("theory_bifurcation")
-    for panel, point in zip(axes[0], points):
-        replicates = s.trajectory_replicates(point)[:3]
+    for column, point in enumerate(points):
+        top, bottom = axes[0][column], axes[1][column]
+        replicates = s.trajectory_replicates(point)[:2]
         first = s.trajectory(point, replicates[0])
         component = state_component(s, point, replicates[0], first)
         unit = s.trajectory_unit(point, replicates[0], "approach_" + component)
@@ -410,34 +486,44 @@ def regime_trajectories(s):
             time = series["time"]
             approach = series["approach_" + component]
             null = series["null_" + component]
-            panel.plot(time[:null.size], null, color=NULL_COLOUR, lw=0.6, alpha=0.7,
-                       label="null (control held)" if k == 0 else None)
-            panel.plot(time[:approach.size], approach, color=APPROACH_COLOUR, lw=0.6,
-                       alpha=0.8, label="approaching (control ramped)" if k == 0 else None)
+            top.plot(time[:null.size], null, color=NULL_COLOUR, lw=0.6, alpha=0.8,
+                     label="null member (control held)" if k == 0 else None)
+            top.plot(time[:approach.size], approach, color=APPROACH_COLOUR, lw=0.6, alpha=0.85,
+                     label="approaching member (control ramped)" if k == 0 else None)
             if approach.size < time.size:
-                panel.plot(time[approach.size - 1], approach[-1], "x", color="k", ms=7,
-                           label="transition" if k == 0 else None)
-        panel.set_xlabel("time")
-        panel.set_ylabel(f"{component}{unit_suffix(unit)}")
-        panel.set_title(s.point_label(point))
-        ramp = panel.twinx()
-        ramp.plot(first["time"], first["approach_control"], "k--", lw=1.2, label="control ramp")
-        ramp.set_ylabel(f"{control or 'control'}"
-                        f"{unit_suffix(s.trajectory_unit(point, replicates[0], 'approach_control'))}")
+                top.plot(time[approach.size - 1], approach[-1], "x", color="k", ms=8, mew=2,
+                         label="transition (left the basin)" if k == 0 else None)
+        top.set_title(s.point_label(point))
+        top.grid(True, alpha=0.3)
+        bottom.plot(first["time"], first["approach_control"], color=APPROACH_COLOUR, lw=1.5,
+                    label="ramped control")
+        bottom.axhline(first["approach_control"][0], color=NULL_COLOUR, lw=1.5,
+                       label="held control")
         value = None if bifurcation is None else bifurcation[point]
-        handles, labels = panel.get_legend_handles_labels()
         if value is not None and np.isfinite(value):
-            ramp.axhline(value, color="tab:green", lw=1, ls=":")
+            bottom.axhline(value, color="tab:green", lw=1.2, ls="--",
+                           label=f"bifurcation {control} = {value:.4g}")
             when = crossing_time(first["time"], first["approach_control"], value)
             if when is not None:
-                panel.axvline(when, color="tab:green", lw=1.2)
-            low, high = ramp.get_ylim()
-            ramp.set_ylim(min(low, value - 0.05 * abs(value)), max(high, value + 0.05 * abs(value)))
-            handles.append(plt.Line2D([], [], color="tab:green", ls=":"))
-            labels.append(f"bifurcation {control or 'control'} = {value:.4g}")
-        handles += ramp.get_legend_handles_labels()[0]
-        labels += ramp.get_legend_handles_labels()[1]
-        panel.legend(handles, labels, loc="lower left")
+                for panel in (top, bottom):
+                    panel.axvline(when, color="tab:green", lw=1.2, ls="--")
+        bottom.set_xlabel("time [model time units]")
+        bottom.grid(True, alpha=0.3)
+    control_unit = s.trajectory_unit(points[0], s.trajectory_replicates(points[0])[0],
+                                     "approach_control")
+    axes[0][0].set_ylabel(f"{component}{unit_suffix(unit)}")
+    axes[1][0].set_ylabel(f"{control}{unit_suffix(control_unit)}")
+    low = min(panel.get_ylim()[0] for panel in axes[1])
+    high = max(panel.get_ylim()[1] for panel in axes[1])
+    for panel in axes[1]:
+        panel.set_ylim(low, high)
+    proxies = [plt.Line2D([], [], color=NULL_COLOUR, lw=1, label="null member (control held)"),
+               plt.Line2D([], [], color=APPROACH_COLOUR, lw=1,
+                          label="approaching member (control ramped)"),
+               plt.Line2D([], [], color="k", marker="x", ls="", mew=2,
+                          label="transition (left the basin)")]
+    axes[0][0].legend(handles=proxies, loc="lower left")
+    axes[1][0].legend(loc="upper left")
     return figure
 
 
@@ -458,47 +544,51 @@ def regime_indicators(s, replicate):
     unit = s.trajectory_unit(point, replicate, "approach_" + component)
     figure, axes = s.figure(3, 1, f"Rolling indicators before the transition, "
                             f"{s.point_label(point)}, replicate {replicate}",
-                            width=8.5, height=2.6, sharex=True)
+                            width=9.0, height=2.5, sharex=True)
     time = series["time"]
     compared = series["approach_trend"].size if "approach_trend" in series else 0
     top = axes[0][0]
     for member, colour in (("approach", APPROACH_COLOUR), ("null", NULL_COLOUR)):
         values = series[f"{member}_{component}"]
         top.plot(time[:values.size], values, color=colour, lw=0.6,
-                 label=f"{member} {component}")
+                 label=f"{member} member")
         if f"{member}_trend" in series:
-            top.plot(time[:compared], series[f"{member}_trend"], color=colour, lw=1.6, ls="--",
-                     label=f"{member} trend")
-    if compared:
-        top.axvspan(time[compared - 1], time[-1], color="0.9", zorder=0,
-                    label="not compared (after the transition)")
+            top.plot(time[:compared], series[f"{member}_trend"], color=colour, lw=1.8, ls="--",
+                     label=f"{member} trend (removed)")
+    if compared and compared < time.size:
+        top.axvspan(time[compared - 1], time[-1], color="0.88", zorder=0,
+                    label="after the transition (not used)")
     top.set_ylabel(f"{component}{unit_suffix(unit)}")
-    top.legend(loc="upper left", ncol=3)
-    for panel, indicator, label in ((axes[1][0], "variance", f"rolling variance"
-                                     f"{unit_suffix(unit + '^2' if unit not in ('', '1') else '')}"),
-                                    (axes[2][0], "autocorrelation", "rolling lag-1 autocorrelation")):
+    top.grid(True, alpha=0.3)
+    top.legend(loc="upper left", bbox_to_anchor=(1.01, 1))
+    squared = unit_suffix(unit + "^2" if unit not in ("", "1") else "")
+    for panel, indicator, label in ((axes[1][0], "variance", f"rolling variance{squared}"),
+                                    (axes[2][0], "autocorrelation", "rolling lag-1\nautocorrelation")):
         for member, colour in (("approach", APPROACH_COLOUR), ("null", NULL_COLOUR)):
             name = f"{member}_rolling_{indicator}"
             if name not in series:
                 continue
             tau = s.results(f"{member}_tau_{indicator}")[point, replicate]
-            panel.plot(time[:series[name].size], series[name], color=colour, lw=1.2,
+            panel.plot(time[:series[name].size], series[name], color=colour, lw=1.3,
                        label=f"{member}: Kendall τ = {tau:+.2f}")
+        if indicator == "variance" and "approach_rolling_variance" in series:
+            panel.set_yscale("log")
         panel.set_ylabel(label)
-        panel.legend(loc="upper left")
+        panel.legend(loc="upper left", bbox_to_anchor=(1.01, 1))
         panel.grid(True, alpha=0.3)
     if "approach_rolling_variance" not in series:
         axes[1][0].text(0.5, 0.5, "no rolling indicators in this file's trajectories\n"
                         "(written before vigil recorded them: rerun the scan)",
                         ha="center", va="center", transform=axes[1][0].transAxes)
-    axes[2][0].set_xlabel("time (each value at its window's right end)")
+    axes[2][0].set_xlabel("time [model time units] (each indicator value at its window's "
+                          "right end)")
     return figure
 
 
 def regime_tau_distributions(s):
     points = spread(range(s.points), 4)
     figure, axes = s.figure(2, len(points), "Kendall τ of the rolling indicators: approaching "
-                            "vs null runs", width=3.8, height=3.0, sharex=True)
+                            "vs null runs", width=3.6, height=2.9)
     bins = np.linspace(-1, 1, 41)
     for row, indicator in enumerate(("variance", "autocorrelation")):
         approach = s.results(f"approach_tau_{indicator}")
@@ -507,14 +597,15 @@ def regime_tau_distributions(s):
         for column, point in enumerate(points):
             panel = axes[row][column]
             panel.hist(null[point][np.isfinite(null[point])], bins=bins, color=NULL_COLOUR,
-                       alpha=0.55, label="null")
+                       alpha=0.55, label="null runs")
             panel.hist(approach[point][np.isfinite(approach[point])], bins=bins,
-                       color=APPROACH_COLOUR, alpha=0.55, label="approaching")
+                       color=APPROACH_COLOUR, alpha=0.55, label="approaching runs")
             title = s.point_label(point)
             if auc is not None:
                 title += f"\nAUC {auc[point]:.3f}"
             panel.set_title(title)
             panel.set_xlabel(f"τ of the rolling {indicator}")
+            panel.set_xlim(-1, 1)
             if column == 0:
                 panel.set_ylabel("replicates")
                 panel.legend(loc="upper left")
@@ -562,28 +653,30 @@ def regime_roc(s):
 def regime_theory_check(s):
     control = control_name(s)
     x, label, log = s.axis(control)
-    figure, axes = s.figure(1, 2, "Null runs: measured variance and lag-1 autocorrelation vs "
-                            "linear-noise theory", width=5.2, height=4.2)
+    figure, axes = s.figure(1, 2, "Null runs (control held at its start value): measured "
+                            "variance and lag-1 autocorrelation vs theory", width=5.2, height=4.2)
     state_unit = s.unit("results", "null_mean")
-    pairs = ((axes[0][0], "null_variance", ("theory_variance_start",
-                                            "theory_expected_sample_variance"),
-              f"variance{unit_suffix(state_unit + '^2' if state_unit not in ('', '1') else '')}"),
-             (axes[0][1], "null_lag1_autocorrelation", ("theory_lag1_autocorrelation_start",),
+    squared = unit_suffix(state_unit + "^2" if state_unit not in ("", "1") else "")
+    pairs = ((axes[0][0], "null_variance",
+              (("theory_variance_start", "--", "linear-noise σ²/(2|λ|)"),
+               ("theory_expected_sample_variance", ":", "expected sample variance (finite run)"),
+               ("theory_variance_euler_maruyama_start", "-.", "Euler–Maruyama chain")),
+              f"variance{squared}"),
+             (axes[0][1], "null_lag1_autocorrelation",
+              (("theory_lag1_autocorrelation_start", "--", "linear-noise exp(λΔt)"),
+               ("theory_lag1_autocorrelation_euler_maruyama_start", "-.",
+                "Euler–Maruyama chain")),
               "lag-1 autocorrelation"))
-    theory_labels = {"theory_variance_start": "theory: stationary σ²/(2|λ|)",
-                     "theory_expected_sample_variance": "theory: expected sample variance "
-                                                        "(finite series)",
-                     "theory_lag1_autocorrelation_start": "theory: exp(λ Δt)"}
     for panel, measured, theories, ylabel in pairs:
         values = s.analysis(measured)
         if values is None:
             values = np.nanmean(s.results(measured), axis=1)
         draw_interval(panel, x, "simulated null runs (mean, interval)", values,
                       s.interval(measured), color="k")
-        for style, name in zip(("--", ":"), theories):
+        for name, style, description in theories:
             theory = s.analysis(name)
-            if theory is not None:
-                panel.plot(x, theory, style, lw=1.6, label=theory_labels[name])
+            if theory is not None and np.isfinite(theory).any():
+                panel.plot(x, theory, style, lw=1.6, label=f"theory: {description}")
         panel.set_xlabel(label)
         panel.set_ylabel(ylabel)
         finish_axis(panel, log)
@@ -611,22 +704,28 @@ def balance_point(s, point):
 
 def opposing_losses(s, replicate):
     points = opposing_points(s, replicate)
-    figure, axes = s.figure(1, len(points), f"Training loss, total and per group "
-                            f"(replicate {replicate})", width=4.2, height=3.8, sharey=True)
-    for panel, point in zip(axes[0], points):
+    columns = 2 if len(points) > 1 else 1
+    rows = (len(points) + columns - 1) // columns
+    figure, axes = s.figure(rows, columns, f"Training loss, total and per group "
+                            f"(replicate {replicate})", width=5.2, height=3.3, sharey=True)
+    panels = [panel for row in axes for panel in row]
+    for panel, point in zip(panels, points):
         series = s.trajectory(point, replicate)
         step = series["step"]
         for name, label, colour in (("loss_group_a", "group A (x₀ = +α)", "tab:red"),
-                                    ("loss_group_b", "group B (x₀ = -α)", "tab:blue"),
+                                    ("loss_group_b", "group B (x₀ = −α)", "tab:blue"),
                                     ("loss_rest", "other points", "tab:green"),
                                     ("loss", "total", "k")):
-            panel.semilogy(step, series[name], color=colour, lw=0.7 if name != "loss" else 1.0,
+            panel.semilogy(step, series[name], color=colour, lw=0.7 if name != "loss" else 1.1,
                            label=label)
         panel.set_title(s.point_label(point))
         panel.set_xlabel("optimizer step")
         panel.grid(True, alpha=0.3)
-    axes[0][0].set_ylabel("mean squared-error loss (dimensionless)")
-    axes[0][0].legend(loc="upper right")
+    for panel in panels[len(points):]:
+        panel.set_visible(False)
+    for row in axes:
+        row[0].set_ylabel("mean squared error (dimensionless)")
+    panels[0].legend(loc="lower left", ncol=2)
     return figure
 
 
@@ -634,25 +733,32 @@ def opposing_sharpness(s, replicate):
     points = opposing_points(s, replicate)
     summary = s.points > 1 and s.analysis("long_run_sharpness") is not None and \
         "learning_rate" in s.scanned
-    figure, axes = s.figure(1, len(points) + (1 if summary else 0),
-                            f"Sharpness (top Hessian eigenvalue) and the 2/η line "
-                            f"(replicate {replicate})", width=4.2, height=3.8)
-    for panel, point in zip(axes[0], points):
+    names = [f"p{k}" for k in range(len(points))]
+    columns = 2 if len(points) > 1 else 1
+    rows = [names[i:i + columns] for i in range(0, len(names), columns)]
+    rows[-1] += ["."] * (columns - len(rows[-1]))
+    if summary:
+        rows = [row + ["summary"] for row in rows]
+    figure, axes = s.mosaic(rows, f"Sharpness (top Hessian eigenvalue) against 2/η "
+                            f"(replicate {replicate})",
+                            (4.6 * len(rows[0]), 3.2 * len(rows) + 0.7))
+    for name, point in zip(names, points):
+        panel = axes[name]
         series = s.trajectory(point, replicate)
         rate = s.parameter("learning_rate")[point]
-        panel.plot(series["step"], series["sharpness"], lw=0.8, label="sharpness (Lanczos)")
-        panel.plot(series["step"], series["sharpness_formula"], lw=0.8, ls="--",
+        panel.plot(series["step"], series["sharpness"], lw=0.9, label="sharpness (Lanczos)")
+        panel.plot(series["step"], series["sharpness_formula"], lw=0.9, ls="--",
                    label="q α² (‖b‖² + ‖A[:,0]‖²)")
-        panel.axhline(2 / rate, color="tab:red", lw=1.2, label=f"2/η = {2 / rate:.4g}")
-        panel.set_title(s.point_label(point))
+        panel.axhline(2 / rate, color="tab:red", lw=1.2, label="2/η")
+        panel.set_title(f"{s.point_label(point)} (2/η = {2 / rate:.4g})")
         panel.set_xlabel("optimizer step")
+        panel.set_ylabel("sharpness (dimensionless)")
         panel.grid(True, alpha=0.3)
-        top = max(2 / rate, float(np.nanmax(series["sharpness"]))) * 1.15
+        top = max(2 / rate, float(np.nanmax(series["sharpness"]))) * 1.12
         panel.set_ylim(0, top)
-    axes[0][0].set_ylabel("sharpness (dimensionless)")
-    axes[0][0].legend(loc="lower right")
+    axes[names[0]].legend(loc="lower right")
     if summary:
-        panel = axes[0][-1]
+        panel = axes["summary"]
         x, label, log = s.axis("learning_rate")
         draw_interval(panel, x, "long-run sharpness (mean over seeds)",
                       s.analysis("long_run_sharpness"), s.interval("long_run_sharpness"),
@@ -660,64 +766,70 @@ def opposing_sharpness(s, replicate):
         panel.plot(x, s.analysis("theory_sharpness_edge"), "--", color="tab:red", label="2/η")
         flow = s.analysis("theory_sharpness_flow")
         if flow is not None:
-            panel.plot(x, flow, ":", color="tab:green", label="q α² ‖β‖ (gradient flow)")
+            panel.plot(x, flow, ":", color="tab:green", lw=1.6,
+                       label="q α² ‖β‖ (gradient flow)")
         panel.set_xlabel(label)
-        panel.set_title("across the scan")
+        panel.set_ylabel("sharpness (dimensionless)")
+        panel.set_title("long run, across the scan")
         finish_axis(panel, log)
         panel.legend()
     return figure
 
 
 def opposing_outlier_weight(s, replicate):
-    points = opposing_points(s, replicate)
+    points = opposing_points(s, replicate, 3)
     figure, axes = s.figure(2, len(points), f"Outlier weight w₀ = bᵀA[:,0] around the balance "
-                            f"point (replicate {replicate})", width=4.2, height=3.1)
+                            f"point (replicate {replicate})", width=4.5, height=2.9)
     for column, point in enumerate(points):
         series = s.trajectory(point, replicate)
         step, weight = series["step"], series["outlier_weight"]
         balance = balance_point(s, point)
-        for row, window in enumerate((slice(None), slice(-60, None))):
+        for row, window in enumerate((slice(None), slice(-40, None))):
             panel = axes[row][column]
             panel.plot(step[window], weight[window], lw=0.6 if row == 0 else 1.0,
                        marker=None if row == 0 else ".", label="w₀")
-            panel.axhline(balance, color="tab:red", lw=1.0,
+            panel.axhline(balance, color="tab:red", lw=1.2,
                           label=f"balance point γ(p_A − p_B)/(αq) = {balance:.3g}")
             panel.grid(True, alpha=0.3)
-            panel.set_xlabel("optimizer step" + (" (last 60 recorded)" if row == 1 else ""))
+            panel.set_xlabel("optimizer step" + (" (last 40 recorded)" if row == 1 else ""))
         axes[0][column].set_title(s.point_label(point))
     axes[0][0].set_ylabel("w₀ (dimensionless)")
-    axes[1][0].set_ylabel("w₀, end of the run")
-    axes[0][0].legend(loc="lower right")
+    axes[1][0].set_ylabel("w₀ at the end")
+    axes[1][0].legend(loc="lower left")
     return figure
 
 
 def opposing_optimizers(s, replicate):
     points = [p for p in s.trajectory_points() if replicate in s.trajectory_replicates(p)]
-    figure, axes = s.figure(1, 3, f"Optimiser comparison (replicate {replicate} for the curves)",
-                            width=4.8, height=4.2)
+    figure, axes = s.figure(1, 3, f"Optimiser comparison (curves: replicate {replicate})",
+                            width=4.7, height=4.3)
     optimizers = s.parameter("optimizer")
     rates = s.parameter("learning_rate")
-    colours = plt.cm.tab10(np.arange(len(points)) % 10)
-    for colour, point in zip(colours, points):
+    colours = plt.cm.tab10(np.arange(s.points) % 10)
+    for point in points:
         series = s.trajectory(point, replicate)
         label = f"{optimizers[point]}, η = {rates[point]:g}"
-        axes[0][0].semilogy(series["step"], series["loss"], color=colour, lw=0.8, label=label)
-        axes[0][1].semilogy(series["step"], series["sharpness"], color=colour, lw=0.8,
-                            label=label)
+        # Minibatch SGD's loss is noisy: drawn underneath the others.
+        order = 1 if optimizers[point] == "sgd" else 2
+        axes[0][0].semilogy(series["step"], series["loss"], color=colours[point], lw=0.8,
+                            label=label, zorder=order)
+        axes[0][1].semilogy(series["step"], series["sharpness"], color=colours[point], lw=0.9,
+                            label=label, zorder=order)
     axes[0][0].set_title("total training loss")
-    axes[0][0].set_ylabel("loss (dimensionless)")
-    axes[0][1].set_title("sharpness (top Hessian eigenvalue)")
+    axes[0][0].set_ylabel("mean squared error (dimensionless)")
+    axes[0][1].set_title("sharpness (dashed: 2/η)")
     axes[0][1].set_ylabel("sharpness (dimensionless)")
     for rate in sorted(set(float(r) for r in rates)):
-        axes[0][1].axhline(2 / rate, color="k", lw=0.6, ls="--")
-        axes[0][1].annotate(f"2/η, η = {rate:g}", (0, 2 / rate), xytext=(2, 2),
-                            textcoords="offset points", fontsize=7)
+        axes[0][1].axhline(2 / rate, color="k", lw=0.7, ls="--")
+        axes[0][1].annotate(f"2/η, η = {rate:g}", (1, 2 / rate), xycoords=("axes fraction",
+                                                                           "data"),
+                            xytext=(-3, 3), textcoords="offset points", ha="right", fontsize=8)
     for panel in axes[0][:2]:
         panel.set_xlabel("optimizer step")
         panel.grid(True, alpha=0.3)
     axes[0][0].legend(loc="upper right")
     bars = axes[0][2]
-    labels = [f"{optimizers[p]}\nη = {rates[p]:g}" for p in range(s.points)]
+    labels = [f"{optimizers[p]}, η = {rates[p]:g}" for p in range(s.points)]
     position = np.arange(s.points)
     spike = s.analysis("spike_ratio")
     if spike is None:
@@ -726,12 +838,11 @@ def opposing_optimizers(s, replicate):
     error = None
     if interval is not None:
         error = [np.clip(spike - interval[0], 0, None), np.clip(interval[1] - spike, 0, None)]
-    bars.bar(position, spike, yerr=error, capsize=3, color=colours[:s.points]
-             if len(colours) >= s.points else "tab:gray")
+    bars.bar(position, spike, yerr=error, capsize=3, color=colours)
     bars.set_yscale("log")
-    bars.set_xticks(position, labels, fontsize=7)
-    bars.set_ylabel("largest loss spike / loss before it")
-    bars.set_title("loss spikes (mean over seeds)")
+    bars.set_xticks(position, labels, rotation=40, ha="right")
+    bars.set_ylabel("largest loss / its running minimum")
+    bars.set_title("largest loss spike (mean over seeds)")
     bars.grid(True, axis="y", alpha=0.3)
     return figure
 
