@@ -641,6 +641,12 @@ def regime_roc(s):
             draw_interval(panel, x, indicator, s.analysis(f"auc_{indicator}"),
                           s.interval(f"auc_{indicator}"), color=colour)
         panel.axhline(0.5, color="tab:gray", ls=":", label="chance")
+        control = control_name(s)
+        bifurcation = s.analysis("theory_bifurcation")
+        if control and label.startswith(control + "_end") and bifurcation is not None and \
+                np.isfinite(bifurcation[0]):
+            panel.axvline(bifurcation[0], color="tab:green", ls="--",
+                          label=f"bifurcation {control} = {bifurcation[0]:.4g}")
         panel.set_xlabel(label)
         panel.set_ylabel("ROC AUC (bootstrap interval)")
         panel.set_title("AUC across the scan")

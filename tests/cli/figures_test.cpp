@@ -1,0 +1,231 @@
+// `vigil analyze FILE --plot DIR` and tools/plot_results.py: small scans of each model family
+// are analysed and drawn, and every expected figure is a non-empty PNG; a file that is not a
+// vigil result, a missing Python, existing figures and --no-store are refused cleanly. The
+// drawing tests are skipped only where /usr/bin/python3 lacks matplotlib or h5py (CI has both).
+
+#include "program_fixture.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <fstream>
+#include <vector>
+
+namespace vigil::testing {
+namespace {
+
+class figures : public program_test {
+protected:
+    static bool python_can_plot() {
+        return std::system("/usr/bin/python3 -c 'import matplotlib, h5py' >/dev/null 2>&1") == 0;
+    }
+
+    // Runs a shell command in the scratch directory, capturing status, stdout and stderr.
+    outcome shell(const std::string& command) const {
+        const std::string line =
+            "cd '" + directory_.string() + "' && " + command + " >stdout.txt 2>stderr.txt";
+        const int raw = std::system(line.c_str());
+        outcome result;
+        result.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+        result.out = slurp(path("stdout.txt"));
+        result.err = slurp(path("stderr.txt"));
+        return result;
+    }
+
+    bool is_png(const std::string& name) const {
+        std::ifstream in(path(name), std::ios::binary);
+        char signature[8] = {};
+        in.read(signature, sizeof signature);
+        return in.good() && std::string(signature + 1, 3) == "PNG" &&
+               fs::file_size(path(name)) > 5000;
+    }
+
+    void run_and_plot(const std::string& stem, const std::string& scan,
+                      const std::vector<std::string>& expected) {
+        write(stem + ".toml", scan);
+        const auto run = vigil("run " + stem + ".toml --threads 2");
+        ASSERT_EQ(run.status, 0) << run.err;
+        const auto plotted = vigil("analyze " + stem + ".h5 --plot figs");
+        ASSERT_EQ(plotted.status, 0) << plotted.err;
+        for (const auto& name : expected) {
+            const std::string file = "figs/" + stem + "_" + name + ".png";
+            EXPECT_TRUE(is_png(file)) << file << " missing or not a PNG; stderr: " << plotted.err;
+            EXPECT_NE(plotted.err.find("wrote " + file), std::string::npos) << plotted.err;
+        }
+        std::size_t pngs = 0;
+        for (const auto& entry : fs::directory_iterator(path("figs"))) {
+            pngs += entry.path().extension() == ".png" ? 1 : 0;
+        }
+        EXPECT_EQ(pngs, expected.size()) << "only the expected figures, no leftovers";
+    }
+};
+
+const char* contact_scan = R"(model = "contact_sensing"
+seed = 5
+replicates = 40
+trajectories = 1
+[parameters]
+receptors = 100
+[scan]
+contact_length_um = [1.0, 10.0, 60.0]
+)";
+
+const char* grazing_scan = R"(model = "grazing"
+seed = 6
+replicates = 12
+trajectories = 1
+[parameters]
+duration = 120.0
+burn_in = 10.0
+time_step = 0.05
+sample_interval = 1.0
+[scan]
+grazing_rate_end = [1.0, 2.8]
+)";
+
+const char* optimizer_scan = R"(model = "opposing_signals"
+seed = 7
+replicates = 3
+trajectories = 1
+[parameters]
+steps = 150
+[scan.zip]
+optimizer = ["gd", "adam"]
+learning_rate = [0.05, 0.01]
+)";
+
+TEST_F(figures, contact_sensing_figures_are_pngs) {
+    if (!python_can_plot()) GTEST_SKIP() << "no /usr/bin/python3 with matplotlib and h5py";
+    run_and_plot("contact", contact_scan, {"false_negative_rate", "position_error", "roc", "cell"});
+}
+
+TEST_F(figures, regime_shift_figures_are_pngs) {
+    if (!python_can_plot()) GTEST_SKIP() << "no /usr/bin/python3 with matplotlib and h5py";
+    run_and_plot("grazing", grazing_scan,
+                 {"trajectories", "indicators", "tau_distributions", "roc", "theory_check"});
+}
+
+TEST_F(figures, opposing_signals_figures_are_pngs) {
+    if (!python_can_plot()) GTEST_SKIP() << "no /usr/bin/python3 with matplotlib and h5py";
+    run_and_plot("optimizers", optimizer_scan,
+                 {"losses", "sharpness", "outlier_weight", "optimizers"});
+}
+
+// The rolling indicators a recorded regime-shift replicate keeps are those its stored tau come
+// from, and recording them leaves the results bit-identical.
+TEST_F(figures, regime_shift_trajectories_keep_rolling_indicators_and_results) {
+    write("with.toml", grazing_scan);
+    std::string without_text = grazing_scan;
+    without_text.replace(without_text.find("trajectories = 1"), 16, "trajectories = 0");
+    write("without.toml", without_text);
+    ASSERT_EQ(vigil("run with.toml").status, 0);
+    ASSERT_EQ(vigil("run without.toml").status, 0);
+    const auto with = h5::open_file(path("with.h5"), false);
+    const auto without = h5::open_file(path("without.h5"), false);
+    const auto results_with = h5::open_group(with, "results");
+    const auto results_without = h5::open_group(without, "results");
+    for (const auto& name : h5::member_names(results_with)) {
+        const auto a = h5::open_dataset(results_with, name);
+        const auto b = h5::open_dataset(results_without, name);
+        for (std::uint64_t point = 0; point < 2; ++point) {
+            const auto row_a = h5::read_row(a, point);
+            const auto row_b = h5::read_row(b, point);
+            ASSERT_EQ(row_a.size(), row_b.size());
+            for (std::size_t r = 0; r < row_a.size(); ++r) {
+                if (std::isnan(row_a[r])) {
+                    EXPECT_TRUE(std::isnan(row_b[r])) << name;
+                } else {
+                    EXPECT_EQ(row_a[r], row_b[r]) << name << " point " << point;
+                }
+            }
+        }
+    }
+    const auto replicate = h5::open_group(with, "trajectories/point_1/replicate_0");
+    const auto names = h5::member_names(replicate);
+    for (const char* expected :
+         {"time", "approach_control", "approach_biomass", "null_biomass", "approach_trend",
+          "null_trend", "approach_rolling_variance", "null_rolling_autocorrelation"}) {
+        EXPECT_NE(std::find(names.begin(), names.end(), expected), names.end()) << expected;
+    }
+    // The rolling series cover the compared samples; the first window - 1 values are NaN and
+    // the rest finite.
+    const auto variance = h5::read_vector(replicate, "approach_rolling_variance");
+    const auto trend = h5::read_vector(replicate, "approach_trend");
+    EXPECT_EQ(variance.size(), trend.size());
+    ASSERT_FALSE(variance.empty());
+    EXPECT_TRUE(std::isnan(variance.front()));
+    EXPECT_TRUE(std::isfinite(variance.back()));
+}
+
+TEST_F(figures, a_file_that_is_not_a_vigil_result_is_refused) {
+    {
+        const auto file = h5::create_file(path("plain.h5"));
+        h5::write_vector(file, "numbers", std::vector<double>{1, 2, 3});
+    }
+    const auto refused = vigil("analyze plain.h5 --plot figs");
+    EXPECT_EQ(refused.status, 2);
+    EXPECT_NE(refused.err.find("plain.h5: not a vigil result file"), std::string::npos)
+        << refused.err;
+    EXPECT_EQ(std::count(refused.err.begin(), refused.err.end(), '\n'), 1) << refused.err;
+    EXPECT_FALSE(fs::exists(path("figs")));
+
+    if (!python_can_plot()) GTEST_SKIP() << "no /usr/bin/python3 with matplotlib and h5py";
+    const auto script =
+        shell("/usr/bin/python3 '" VIGIL_SOURCE_DIR "/tools/plot_results.py' plain.h5 -o figs");
+    EXPECT_EQ(script.status, 2);
+    EXPECT_NE(script.err.find("plain.h5: not a vigil result file"), std::string::npos)
+        << script.err;
+    EXPECT_EQ(std::count(script.err.begin(), script.err.end(), '\n'), 1) << script.err;
+    EXPECT_FALSE(fs::exists(path("figs")));
+}
+
+TEST_F(figures, missing_python_is_reported_before_anything_is_done) {
+    write("contact.toml", contact_scan);
+    ASSERT_EQ(vigil("run contact.toml").status, 0);
+    const auto refused =
+        vigil("analyze contact.h5 --plot figs", "VIGIL_PYTHON=/nonexistent/python3");
+    EXPECT_EQ(refused.status, 1);
+    EXPECT_NE(refused.err.find("/nonexistent/python3 is missing"), std::string::npos)
+        << refused.err;
+    EXPECT_NE(refused.err.find("vigil analyze runs without --plot"), std::string::npos)
+        << refused.err;
+    EXPECT_TRUE(refused.out.empty()) << "nothing analysed: " << refused.out;
+    EXPECT_FALSE(fs::exists(path("figs")));
+    const auto file = h5::open_file(path("contact.h5"), false);
+    EXPECT_FALSE(h5::exists(file, "analysis"));
+
+    const auto plain = vigil("analyze contact.h5", "VIGIL_PYTHON=/nonexistent/python3");
+    EXPECT_EQ(plain.status, 0) << "analyze without --plot needs no Python: " << plain.err;
+}
+
+TEST_F(figures, existing_figures_and_no_store_are_refused) {
+    if (!python_can_plot()) GTEST_SKIP() << "no /usr/bin/python3 with matplotlib and h5py";
+    write("contact.toml", contact_scan);
+    ASSERT_EQ(vigil("run contact.toml").status, 0);
+
+    const auto no_store = vigil("analyze contact.h5 --no-store --plot figs");
+    EXPECT_EQ(no_store.status, 2);
+    EXPECT_NE(no_store.err.find("drop --no-store"), std::string::npos) << no_store.err;
+
+    ASSERT_EQ(vigil("analyze contact.h5 --plot figs").status, 0);
+    const auto roc_time = fs::last_write_time(path("figs/contact_roc.png"));
+    const auto again = vigil("analyze contact.h5 --plot figs");
+    EXPECT_EQ(again.status, 2);
+    EXPECT_NE(again.err.find("exists"), std::string::npos) << again.err;
+    EXPECT_NE(again.err.find("--overwrite"), std::string::npos) << again.err;
+    EXPECT_EQ(std::count(again.err.begin(), again.err.end(), '\n'), 1) << again.err;
+    EXPECT_TRUE(again.out.empty()) << "refused before the analysis: " << again.out;
+    EXPECT_EQ(fs::last_write_time(path("figs/contact_roc.png")), roc_time);
+
+    const auto replaced = vigil("analyze contact.h5 --plot figs --overwrite");
+    EXPECT_EQ(replaced.status, 0) << replaced.err;
+    EXPECT_TRUE(is_png("figs/contact_roc.png"));
+
+    write("figs_file", "not a directory");
+    const auto not_directory = vigil("analyze contact.h5 --plot figs_file");
+    EXPECT_EQ(not_directory.status, 2);
+    EXPECT_NE(not_directory.err.find("not a directory"), std::string::npos) << not_directory.err;
+}
+
+}  // namespace
+}  // namespace vigil::testing
