@@ -440,9 +440,11 @@ def contact_cell(s, replicate):
 # ---- regime shifts ---------------------------------------------------------------------
 
 def control_name(s):
+    """The ramped control: the parameter that has an `_end` (or `_slope`) partner."""
     for name in s.file["parameters"]:
-        if s.has_parameter(name + "_end") and not name.endswith("_end"):
-            return name
+        for partner in ("_end", "_slope"):
+            if s.has_parameter(name + partner) and not name.endswith(partner):
+                return name
     return None
 
 
@@ -457,15 +459,16 @@ def state_component(s, point, replicate, series):
 
 
 def crossing_time(time, control, value):
+    """When the ramped control first reaches `value` (linear between samples); None if never."""
     if value is None or not np.isfinite(value) or control.size < 2:
         return None
-    above = (control - value) * np.sign(control[-1] - control[0] or 1) >= 0
-    if not above.any() or above[0]:
+    direction = 1.0 if control[-1] >= control[0] else -1.0
+    reached = direction * (control - value) >= 0
+    if not reached.any() or reached[0]:
         return None
-    i = int(np.argmax(above))
-    return float(np.interp(value, sorted(control[i - 1:i + 1]),
-                           time[i - 1:i + 1] if control[i] >= control[i - 1]
-                           else time[i - 1:i + 1][::-1]))
+    i = int(np.argmax(reached))
+    share = (value - control[i - 1]) / (control[i] - control[i - 1])
+    return float(time[i - 1] + share * (time[i] - time[i - 1]))
 
 
 def regime_trajectories(s):
@@ -562,8 +565,9 @@ def regime_indicators(s, replicate):
     top.grid(True, alpha=0.3)
     top.legend(loc="upper left", bbox_to_anchor=(1.01, 1))
     squared = unit_suffix(unit + "^2" if unit not in ("", "1") else "")
-    for panel, indicator, label in ((axes[1][0], "variance", f"rolling variance{squared}"),
-                                    (axes[2][0], "autocorrelation", "rolling lag-1\nautocorrelation")):
+    rows = ((axes[1][0], "variance", f"rolling variance{squared}"),
+            (axes[2][0], "autocorrelation", "rolling lag-1\nautocorrelation"))
+    for panel, indicator, label in rows:
         for member, colour in (("approach", APPROACH_COLOUR), ("null", NULL_COLOUR)):
             name = f"{member}_rolling_{indicator}"
             if name not in series:
