@@ -922,21 +922,32 @@ def main():
         print(error, file=sys.stderr)
         return 2
 
+    failed = 0
     for name, draw, needs_analysis in figures:
         if needs_analysis and not s.has_analysis:
             print(f"skipped {paths[name]}: it needs the analysis; run "
                   f"`vigil analyze {arguments.file}` first", file=sys.stderr)
             continue
-        figure = draw(s)
+        # Each figure is written under a temporary name and renamed when complete; one that
+        # fails is reported and the others are still drawn.
         partial = paths[name] + ".partial.png"
-        figure.savefig(partial, dpi=DPI)
-        plt.close(figure)
-        os.replace(partial, paths[name])
-        print(f"wrote {paths[name]}", file=sys.stderr)
+        try:
+            figure = draw(s)
+            figure.savefig(partial, dpi=DPI)
+            plt.close(figure)
+            os.replace(partial, paths[name])
+            print(f"wrote {paths[name]}", file=sys.stderr)
+        except Exception as error:  # noqa: BLE001 - reported, then the exit status says so
+            failed += 1
+            plt.close("all")
+            if os.path.exists(partial):
+                os.remove(partial)
+            print(f"could not draw {paths[name]}: {type(error).__name__}: {error}",
+                  file=sys.stderr)
     if not s.trajectory_points():
         print(f"note: {arguments.file} holds no trajectories; set trajectories = 2 in the "
               "scan file for the figures drawn from them", file=sys.stderr)
-    return 0
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <sstream>
+#include <string_view>
 #include <vector>
 
 namespace vigil::cli {
@@ -35,7 +36,10 @@ script_outcome run_script(const std::string& python, const std::string& script,
         throw run_error("--plot: cannot create a pipe from Python");
     }
     const pid_t child = fork();
-    if (child < 0) throw run_error("--plot: cannot start Python (fork failed)");
+    if (child < 0) {
+        for (const int end : {input[0], input[1], errors[0], errors[1]}) close(end);
+        throw run_error("--plot: cannot start Python (fork failed)");
+    }
     if (child == 0) {
         dup2(input[0], STDIN_FILENO);
         dup2(errors[1], STDERR_FILENO);
@@ -123,15 +127,17 @@ void result_figures::draw() const {
     std::vector<std::string> arguments = {result_path_, "-o", directory_};
     if (overwrite_) arguments.push_back("--overwrite");
     const script_outcome drawn = run_script(python_, plot_results_script, arguments);
-    if (drawn.status == 0) {
+    if (drawn.status == 2) throw input_error(last_line(drawn.errors));
+    if (drawn.status == 0 || drawn.status == 1) {
+        // The script's own report: a line per figure written, skipped or failed.
         std::istringstream lines(drawn.errors);
         for (std::string line; std::getline(lines, line);) {
             if (!line.empty()) fmt::print(stderr, "vigil: {}\n", line);
         }
-        return;
+        if (drawn.status == 0) return;
+    } else {
+        std::fputs(drawn.errors.c_str(), stderr);
     }
-    if (drawn.status == 2) throw input_error(last_line(drawn.errors));
-    std::fputs(drawn.errors.c_str(), stderr);
     throw run_error(
         fmt::format("--plot: the plotting script failed on {} (exit {}); the "
                     "analysis is stored in the file",
