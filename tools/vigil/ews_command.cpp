@@ -5,6 +5,7 @@
 #include "csv_series.hpp"
 #include "engine/error.hpp"
 #include "engine/hdf5.hpp"
+#include "ews_model_test.hpp"
 #include "table.hpp"
 #include "vigil/plot_ews_script.hpp"
 #include "vigil/version.hpp"
@@ -52,6 +53,8 @@ struct ews_arguments {
     std::string plot_path;
     bool overwrite = false;
     bool sensitivity = false;
+    bool model_test = false;
+    std::size_t bootstrap = 500;
 };
 
 namespace {
@@ -62,6 +65,8 @@ enum ews_stream : std::uint64_t { ar1_surrogate_stream = 1, phase_surrogate_stre
 constexpr double nan = std::numeric_limits<double>::quiet_NaN();
 constexpr double even_step_tolerance = 1e-6;  // relative; CSV times carry ~1e-13 rounding
 constexpr std::size_t minimum_windows = 3;    // Kendall tau of fewer points says nothing
+constexpr std::size_t fewest_bootstrap = 10;
+constexpr std::size_t most_bootstrap = 100000;
 
 std::string utc_now() {
     return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", fmt::gmtime(std::time(nullptr)));
@@ -320,6 +325,9 @@ sensitivity_grid run_sensitivity(const csv_series& series, const an::ews_options
 }
 
 struct ews_outcome {
+    bool indicators = true;  // false: unevenly sampled series under --model-test
+    std::string indicators_note;
+    std::optional<model_test_outcome> model_test;
     an::ews_result result;
     std::vector<an::surrogate_result> surrogates;  // AR(1), phase; empty without surrogates
     std::optional<sensitivity_grid> sensitivity;
@@ -379,11 +387,16 @@ void print_report(const ews_arguments& arguments, const csv_series& series,
     const auto& options = settings.options;
     const auto& result = outcome.result;
     const std::size_t n = series.values.size();
-    const std::size_t windows = result.series.residuals.size() - result.rolling.window + 1;
     fmt::print("{}: column \"{}\" against {} ({} points, {} to {})\n", series.path,
                series.value_column,
                series.time_column.empty() ? "row number" : "\"" + series.time_column + "\"", n,
                number_text(series.time.front()), number_text(series.time.back()));
+    if (!outcome.indicators) {
+        fmt::print("{}\n", outcome.indicators_note);
+        if (outcome.model_test) print_model_test(*outcome.model_test, arguments.seed);
+        return;
+    }
+    const std::size_t windows = result.series.residuals.size() - result.rolling.window + 1;
     std::string detrending = an::to_string(options.detrending.method);
     if (options.detrending.method == an::detrend_method::gaussian) {
         detrending += fmt::format(" (bandwidth {} {}, kernel sigma {} points)",
@@ -468,6 +481,7 @@ void print_report(const ews_arguments& arguments, const csv_series& series,
         }
         fmt::print("{}", summary.render());
     }
+    if (outcome.model_test) print_model_test(*outcome.model_test, arguments.seed);
 }
 
 void write_result_file(const std::string& path, const ews_arguments& arguments,
@@ -494,10 +508,17 @@ void write_result_file(const std::string& path, const ews_arguments& arguments,
     h5::write_attribute(file, "lag", static_cast<std::int64_t>(result.rolling.lag));
     h5::write_attribute(file, "seed", static_cast<std::int64_t>(arguments.seed));
     h5::write_attribute(file, "surrogates", static_cast<std::int64_t>(arguments.surrogates));
+    h5::write_attribute(file, "indicators", std::int64_t{outcome.indicators ? 1 : 0});
+    h5::write_attribute(file, "model_test", std::int64_t{outcome.model_test ? 1 : 0});
 
     const auto series_group = h5::create_group(file, "series");
     h5::write_vector(series_group, "time", series.time);
     h5::write_vector(series_group, "value", series.values);
+    if (outcome.model_test) write_model_test(file, *outcome.model_test);
+    if (!outcome.indicators) {
+        h5::flush(file);
+        return;
+    }
     h5::write_vector(series_group, "residual_time", result.series.time);
     h5::write_vector(series_group, "state", result.series.state);
     h5::write_vector(series_group, "trend", result.series.trend);
@@ -612,10 +633,10 @@ ews_command::ews_command(CLI::App& app) : arguments_(std::make_unique<ews_argume
         ->capture_default_str();
     subcommand_
         ->add_option("--threads", a.threads,
-                     "threads for the surrogates (results do not depend on it)")
+                     "threads for the surrogates and the bootstrap (results do not depend on it)")
         ->capture_default_str()
         ->check(CLI::PositiveNumber);
-    subcommand_->add_option("--seed", a.seed, "seed of the surrogate streams")
+    subcommand_->add_option("--seed", a.seed, "seed of the surrogate and bootstrap streams")
         ->capture_default_str();
     subcommand_->add_option("--convention", a.convention, "ewstools (default) or r")
         ->capture_default_str()
@@ -627,6 +648,14 @@ ews_command::ews_command(CLI::App& app) : arguments_(std::make_unique<ews_argume
     subcommand_->add_flag("--sensitivity", a.sensitivity,
                           "tau over a grid of windows and bandwidths (earlywarnings' "
                           "sensitivity analysis)");
+    subcommand_->add_flag("--model-test", a.model_test,
+                          "fit OU and linearised saddle-node models, likelihood ratio with a "
+                          "parametric bootstrap (Boettiger & Hastings 2012); accepts uneven "
+                          "sampling, skipping the indicators");
+    subcommand_
+        ->add_option("--bootstrap", a.bootstrap,
+                     "with --model-test: series simulated from each fitted model (10 to 100000)")
+        ->capture_default_str();
 }
 
 ews_command::~ews_command() = default;
@@ -641,22 +670,58 @@ int ews_command::run(const std::string& command_line) const {
 
     const csv_series series =
         read_csv_series(arguments.series_path, arguments.time_column, arguments.value_column);
-    if (!series.time_column.empty()) check_even_sampling(series);
-    const resolved_settings settings = resolve_settings(arguments, series);
+    if (subcommand_->get_option("--bootstrap")->count() > 0 && !arguments.model_test) {
+        throw input_error("--bootstrap: only with --model-test");
+    }
+    if (arguments.model_test) {
+        if (arguments.bootstrap < fewest_bootstrap || arguments.bootstrap > most_bootstrap) {
+            throw input_error(fmt::format(
+                "--bootstrap {}: give {} to {} series to simulate from each fitted model",
+                arguments.bootstrap, fewest_bootstrap, most_bootstrap));
+        }
+        if (series.values.size() < an::minimum_fit_points) {
+            throw input_error(fmt::format(
+                "{}: --model-test needs at least {} points (4 LSN parameters and a check), the "
+                "series has {}",
+                series.path, an::minimum_fit_points, series.values.size()));
+        }
+    }
+    ews_outcome outcome;
+    if (!series.time_column.empty()) {
+        try {
+            check_even_sampling(series);
+        } catch (const input_error&) {
+            if (!arguments.model_test) throw;
+            // The model test uses the sampling times as they are; the indicators cannot.
+            outcome.indicators = false;
+            outcome.indicators_note = fmt::format(
+                "unevenly sampled: the indicators (which need even spacing) are skipped; the "
+                "model test uses the sampling times as they are");
+        }
+    }
+    const resolved_settings settings =
+        outcome.indicators ? resolve_settings(arguments, series) : resolved_settings{};
 
     const std::string python = python_interpreter();
     if (!arguments.plot_path.empty()) check_python_for_plot(python);
 
-    ews_outcome outcome;
     try {
-        outcome.result = an::early_warning(series.time, series.values, settings.options);
-        if (arguments.surrogates > 0) {
-            for (const auto kind : {an::surrogate_kind::ar1, an::surrogate_kind::phase}) {
-                outcome.surrogates.push_back(
-                    run_surrogates(outcome.result, settings, kind, arguments));
+        if (outcome.indicators) {
+            outcome.result = an::early_warning(series.time, series.values, settings.options);
+            if (arguments.surrogates > 0) {
+                for (const auto kind : {an::surrogate_kind::ar1, an::surrogate_kind::phase}) {
+                    outcome.surrogates.push_back(
+                        run_surrogates(outcome.result, settings, kind, arguments));
+                }
+            }
+            if (arguments.sensitivity) {
+                outcome.sensitivity = run_sensitivity(series, settings.options);
             }
         }
-        if (arguments.sensitivity) outcome.sensitivity = run_sensitivity(series, settings.options);
+        if (arguments.model_test) {
+            outcome.model_test = run_model_test(series.time, series.values, arguments.bootstrap,
+                                                arguments.seed, arguments.threads);
+        }
     } catch (const std::invalid_argument& error) {
         throw input_error(fmt::format("{}: {}", series.path, error.what()));
     }

@@ -6,14 +6,17 @@
 // Every input is checked before anything is written: bad input throws input_error (exit 2) and
 // leaves no file; outputs appear under their final names only when complete. --plot runs
 // /usr/bin/python3 (or $VIGIL_PYTHON) with matplotlib and h5py; without --plot no Python is used.
-// Surrogates are split among --threads std::threads; each is keyed by its index, so the output
-// does not depend on the thread count.
+// Surrogates are split among --threads std::threads, --model-test bootstrap replicates among
+// --threads OpenMP threads (tools/vigil/ews_model_test.hpp); each is keyed by its index, so the
+// output does not depend on the thread count. With --model-test an unevenly sampled series is
+// accepted: the indicators are skipped (only /series/time, value and /model_test are written).
 //
 // Result file layout:
 //   /                     attributes: format = "vigil-ews", format_version, vigil_version,
 //                         git_commit, created_utc, command_line, input_file, time_column,
 //                         value_column, convention, detrending, bandwidth, bandwidth_unit,
-//                         kernel_sigma_points, span, window_points, lag, seed, surrogates
+//                         kernel_sigma_points, span, window_points, lag, seed, surrogates,
+//                         indicators (0 when skipped), model_test (1 with --model-test)
 //   /series/time, value   the input series
 //   /series/residual_time, state, trend, residuals
 //                         the detrended series (first differences drop the first time)
@@ -23,6 +26,22 @@
 //                         in `direction`) / (1 + surrogates), NaN without surrogates
 //   /surrogates/ar1_tau, phase_tau   indicators x surrogates taus (when surrogates > 0)
 //   /sensitivity/window_fraction, bandwidth, NAME (windows x bandwidths taus), with --sensitivity
+//   /model_test           with --model-test; attributes ou_status, ou_message, lsn_status,
+//                         lsn_message, ou_log_likelihood, lsn_log_likelihood, delta (= 2 (log
+//                         L_LSN - log L_OU), NaN unless both fits converged), bootstrap
+//                         (replicates per model, 0 when a fit failed), p_value, auc, auc_lower,
+//                         auc_upper (95% stratified bootstrap), threshold_at_5_percent,
+//                         power_at_5_percent, seconds
+//   /model_test/parameter_names, parameters, parameters_lower, parameters_upper
+//                         ou_rate, ou_mean, ou_sigma, lsn_r0, lsn_m, lsn_theta, lsn_sigma fitted
+//                         to the series, with 95% percentile intervals from the bootstrap
+//   /model_test/null_delta, test_delta
+//                         delta of each replicate simulated from the fitted OU (null) and from
+//                         the fitted LSN (test); NaN where a refit did not converge
+//   /model_test/null_parameters, test_parameters
+//                         replicates x 7: both models' parameters refitted to each replicate
+//   /model_test/roc_threshold, roc_false_positive_rate, roc_true_positive_rate
+//                         the empirical ROC of delta, test against null replicates
 
 #include <CLI/CLI.hpp>
 
