@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -459,6 +460,86 @@ TEST_F(ews, plot_writes_a_png) {
     EXPECT_EQ(outputs(), std::vector<std::string>{"g.png"});  // the scratch HDF5 file is gone
 }
 
+// ---- the model test (--model-test) -------------------------------------------------------
+
+std::vector<double> model_test_vector(const std::string& file_path, const std::string& name) {
+    const auto file = h5::open_file(file_path, false);
+    return h5::read_vector(h5::open_group(file, "model_test"), name);
+}
+
+// Bitwise equality, NaN included (a replicate whose refit failed stores NaN).
+bool same_bits(const std::vector<double>& a, const std::vector<double>& b) {
+    return a.size() == b.size() &&
+           std::equal(a.begin(), a.end(), b.begin(),
+                      [](double x, double y) { return std::memcmp(&x, &y, sizeof x) == 0; });
+}
+
+TEST_F(ews, model_test_reports_fits_delta_p_value_and_auc) {
+    const auto result = vigil("ews '" + data_dir +
+                              "chemostat.csv' --surrogates 0 --model-test --bootstrap 20 -o m.h5");
+    ASSERT_EQ(result.status, 0) << result.err;
+    for (const auto* text :
+         {"OU fit:  converged", "LSN fit: converged", "lsn_m", "delta = 2", "p = ", "ROC AUC"}) {
+        EXPECT_NE(result.out.find(text), std::string::npos) << text << "\n" << result.out;
+    }
+    EXPECT_EQ(model_test_vector(path("m.h5"), "null_delta").size(), 20u);
+    EXPECT_EQ(model_test_vector(path("m.h5"), "parameters").size(), 7u);
+    const auto file = h5::open_file(path("m.h5"), false);
+    const auto group = h5::open_group(file, "model_test");
+    const double p = h5::read_double_attribute(group, "p_value");
+    EXPECT_GT(p, 0);
+    EXPECT_LE(p, 1);
+    EXPECT_EQ(h5::read_integer_attribute(file, "indicators"), 1);
+    EXPECT_TRUE(h5::exists(file, "indicators"));
+}
+
+TEST_F(ews, model_test_does_not_depend_on_the_thread_count) {
+    const std::string series =
+        "ews '" + data_dir + "chemostat.csv' --surrogates 0 --model-test --bootstrap 12 ";
+    ASSERT_EQ(vigil(series + "--threads 1 -o one.h5").status, 0);
+    ASSERT_EQ(vigil(series + "--threads 3 -o three.h5").status, 0);
+    for (const auto* name : {"null_delta", "test_delta", "parameters_lower", "parameters_upper"}) {
+        EXPECT_TRUE(same_bits(model_test_vector(path("one.h5"), name),
+                              model_test_vector(path("three.h5"), name)))
+            << name;
+    }
+}
+
+TEST_F(ews, model_test_accepts_uneven_sampling_and_skips_the_indicators) {
+    std::string csv = "time,value\n";
+    double x = 10;
+    for (int i = 0; i < 30; ++i) {
+        x += 0.3 * (10 - x) + ((i * 7) % 5 - 2) * 0.4;  // a deterministic wobble around 10
+        csv += std::to_string(i * i * 0.1 + i) + "," + std::to_string(x) + "\n";
+    }
+    write("uneven.csv", csv);
+    const auto result = vigil("ews uneven.csv --model-test --bootstrap 10 -o u.h5");
+    ASSERT_EQ(result.status, 0) << result.err;
+    EXPECT_NE(result.out.find("indicators (which need even spacing) are skipped"),
+              std::string::npos)
+        << result.out;
+    EXPECT_NE(result.out.find("OU fit:"), std::string::npos);
+    const auto file = h5::open_file(path("u.h5"), false);
+    EXPECT_EQ(h5::read_integer_attribute(file, "indicators"), 0);
+    EXPECT_FALSE(h5::exists(file, "indicators"));
+    EXPECT_TRUE(h5::exists(file, "model_test"));
+}
+
+TEST_F(ews, model_test_on_a_constant_series_reports_no_fit_instead_of_a_number) {
+    std::string csv = "time,value\n";
+    for (int i = 1; i <= 20; ++i) csv += std::to_string(i) + ",3\n";
+    write("flat.csv", csv);
+    const auto result = vigil("ews flat.csv --surrogates 0 --model-test --bootstrap 10 -o f.h5");
+    ASSERT_EQ(result.status, 0) << result.err;  // a result to report, not a failure
+    EXPECT_NE(result.out.find("OU fit:  constant series"), std::string::npos) << result.out;
+    EXPECT_NE(result.out.find("no likelihood ratio"), std::string::npos) << result.out;
+    EXPECT_EQ(result.out.find("delta = 2"), std::string::npos) << result.out;
+    const auto file = h5::open_file(path("f.h5"), false);
+    const auto group = h5::open_group(file, "model_test");
+    EXPECT_EQ(h5::read_integer_attribute(group, "bootstrap"), 0);
+    EXPECT_TRUE(std::isnan(h5::read_double_attribute(group, "delta")));
+}
+
 // ---- bad input: exit 2, a message naming the line or option, nothing written -------------
 
 struct bad_input {
@@ -508,7 +589,15 @@ INSTANTIATE_TEST_SUITE_P(
         bad_input{"bad_convention", ten_rows, "--convention matlab", "--convention"},
         bad_input{"bad_detrend", ten_rows, "--detrend spline", "--detrend"},
         bad_input{"lowess_span_too_small", ten_rows, "--detrend lowess --span 0.2", "--span"},
-        bad_input{"unterminated_quote", "time,value\n1,3\n2,\"4\n3,5\n", "", "line 3"}),
+        bad_input{"unterminated_quote", "time,value\n1,3\n2,\"4\n3,5\n", "", "line 3"},
+        bad_input{"bootstrap_too_small", ten_rows, "--model-test --bootstrap 5",
+                  "--bootstrap 5: give 10 to 100000"},
+        bad_input{"bootstrap_too_large", ten_rows, "--model-test --bootstrap 1000000",
+                  "--bootstrap 1000000"},
+        bad_input{"bootstrap_without_model_test", ten_rows, "--bootstrap 50",
+                  "--bootstrap: only with --model-test"},
+        bad_input{"model_test_too_short", "time,value\n1,3\n2,4\n3,3.5\n4,5\n5,4\n",
+                  "--model-test --window 4", "--model-test needs at least 6 points"}),
     [](const ::testing::TestParamInfo<bad_input>& test) { return test.param.label; });
 
 TEST_F(ews, refuses_to_replace_an_existing_output) {
