@@ -506,11 +506,11 @@ TEST_F(ews, model_test_does_not_depend_on_the_thread_count) {
 }
 
 TEST_F(ews, model_test_accepts_uneven_sampling_and_skips_the_indicators) {
-    std::string csv = "time,value\n";
-    double x = 10;
-    for (int i = 0; i < 30; ++i) {
-        x += 0.3 * (10 - x) + ((i * 7) % 5 - 2) * 0.4;  // a deterministic wobble around 10
-        csv += std::to_string(i * i * 0.1 + i) + "," + std::to_string(x) + "\n";
+    // The chemostat series with its 4th, 8th and 12th samples left out: steps of 7 and 14 days.
+    std::istringstream full(read_text(data_dir + "chemostat.csv"));
+    std::string csv, line;
+    for (int row = 0; std::getline(full, line); ++row) {
+        if (row != 4 && row != 8 && row != 12) csv += line + "\n";
     }
     write("uneven.csv", csv);
     const auto result = vigil("ews uneven.csv --model-test --bootstrap 10 -o u.h5");
