@@ -525,6 +525,30 @@ TEST_F(ews, model_test_accepts_uneven_sampling_and_skips_the_indicators) {
     EXPECT_TRUE(h5::exists(file, "model_test"));
 }
 
+TEST_F(ews, model_test_plot_writes_a_png_with_and_without_indicators) {
+    if (std::system("/usr/bin/python3 -c 'import matplotlib, h5py' >/dev/null 2>&1") != 0) {
+        GTEST_SKIP() << "no /usr/bin/python3 with matplotlib and h5py";
+    }
+    std::istringstream full(read_text(data_dir + "chemostat.csv"));
+    std::string csv, line;
+    for (int row = 0; std::getline(full, line); ++row) {
+        if (row != 5) csv += line + "\n";
+    }
+    write("uneven.csv", csv);
+    const std::string even = "ews '" + data_dir + "chemostat.csv' --surrogates 5 ";
+    for (const auto& arguments : {even + "--model-test --bootstrap 10 --plot even.png",
+                                  std::string("ews uneven.csv --model-test --bootstrap 10 "
+                                              "--plot uneven.png")}) {
+        const auto result = vigil(arguments);
+        ASSERT_EQ(result.status, 0) << result.err;
+    }
+    for (const auto* name : {"even.png", "uneven.png"}) {
+        const auto png = read_text(path(name));
+        ASSERT_GT(png.size(), 1000u) << name;
+        EXPECT_EQ(png.substr(1, 3), "PNG") << name;
+    }
+}
+
 TEST_F(ews, model_test_on_a_constant_series_reports_no_fit_instead_of_a_number) {
     std::string csv = "time,value\n";
     for (int i = 1; i <= 20; ++i) csv += std::to_string(i) + ",3\n";
