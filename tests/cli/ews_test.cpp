@@ -3,6 +3,7 @@
 // written).
 
 #include "engine/hdf5.hpp"
+#include "program_fixture.hpp"
 
 #include <gtest/gtest.h>
 #include <sys/wait.h>
@@ -25,62 +26,18 @@ namespace fs = std::filesystem;
 
 const std::string data_dir = std::string(VIGIL_SOURCE_DIR) + "/inputs/data/";
 
-struct run_outcome {
-    int status = -1;
-    std::string out;
-    std::string err;
-};
-
-class ews : public ::testing::Test {
+class ews : public testing::program_test {
 protected:
-    void SetUp() override {
-        h5::silence_library_errors();
-        const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-        // The process id keeps checkouts that test at the same time out of each other's way.
-        scratch_ = fs::temp_directory_path() /
-                   ("vigil_ews_" + std::to_string(getpid()) + "_" + info->name());
-        fs::remove_all(scratch_);
-        fs::create_directories(scratch_);
-    }
-    void TearDown() override { fs::remove_all(scratch_); }
-
-    std::string path(const std::string& name) const { return (scratch_ / name).string(); }
-
-    void write(const std::string& name, const std::string& text) const {
-        std::ofstream(path(name)) << text;
-    }
-
-    static std::string read_text(const std::string& file) {
-        std::ifstream in(file);
-        std::ostringstream text;
-        text << in.rdbuf();
-        return text.str();
-    }
-
-    // Runs `vigil ARGUMENTS` in the scratch directory; `environment` is prefixed to the command.
-    run_outcome vigil(const std::string& arguments, const std::string& environment = "") const {
-        const std::string command = "cd '" + scratch_.string() + "' && " + environment + " '" +
-                                    VIGIL_BINARY + "' " + arguments + " >stdout.txt 2>stderr.txt";
-        const int raw = std::system(command.c_str());
-        run_outcome result;
-        result.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-        result.out = read_text(path("stdout.txt"));
-        result.err = read_text(path("stderr.txt"));
-        return result;
-    }
-
     // Files other than the inputs the test wrote and the captured output.
     std::vector<std::string> outputs() const {
         std::vector<std::string> names;
-        for (const auto& entry : fs::directory_iterator(scratch_)) {
+        for (const auto& entry : fs::directory_iterator(directory_)) {
             const auto name = entry.path().filename().string();
             if (name == "stdout.txt" || name == "stderr.txt" || name.ends_with(".csv")) continue;
             names.push_back(name);
         }
         return names;
     }
-
-    fs::path scratch_;
 };
 
 // ---- the six data sets ------------------------------------------------------------------
@@ -454,7 +411,7 @@ TEST_F(ews, plot_writes_a_png) {
     }
     const auto result = vigil("ews '" + data_dir + "glaciation.csv' --surrogates 19 --plot g.png");
     ASSERT_EQ(result.status, 0) << result.err;
-    const auto png = read_text(path("g.png"));
+    const auto png = slurp(path("g.png"));
     ASSERT_GT(png.size(), 1000u);
     EXPECT_EQ(png.substr(1, 3), "PNG");
     EXPECT_EQ(outputs(), std::vector<std::string>{"g.png"});  // the scratch HDF5 file is gone
@@ -507,7 +464,7 @@ TEST_F(ews, model_test_does_not_depend_on_the_thread_count) {
 
 TEST_F(ews, model_test_accepts_uneven_sampling_and_skips_the_indicators) {
     // The chemostat series with its 4th, 8th and 12th samples left out: steps of 7 and 14 days.
-    std::istringstream full(read_text(data_dir + "chemostat.csv"));
+    std::istringstream full(slurp(data_dir + "chemostat.csv"));
     std::string csv, line;
     for (int row = 0; std::getline(full, line); ++row) {
         if (row != 4 && row != 8 && row != 12) csv += line + "\n";
@@ -529,7 +486,7 @@ TEST_F(ews, model_test_plot_writes_a_png_with_and_without_indicators) {
     if (std::system("/usr/bin/python3 -c 'import matplotlib, h5py' >/dev/null 2>&1") != 0) {
         GTEST_SKIP() << "no /usr/bin/python3 with matplotlib and h5py";
     }
-    std::istringstream full(read_text(data_dir + "chemostat.csv"));
+    std::istringstream full(slurp(data_dir + "chemostat.csv"));
     std::string csv, line;
     for (int row = 0; std::getline(full, line); ++row) {
         if (row != 5) csv += line + "\n";
@@ -543,7 +500,7 @@ TEST_F(ews, model_test_plot_writes_a_png_with_and_without_indicators) {
         ASSERT_EQ(result.status, 0) << result.err;
     }
     for (const auto* name : {"even.png", "uneven.png"}) {
-        const auto png = read_text(path(name));
+        const auto png = slurp(path(name));
         ASSERT_GT(png.size(), 1000u) << name;
         EXPECT_EQ(png.substr(1, 3), "PNG") << name;
     }
@@ -629,7 +586,7 @@ TEST_F(ews, refuses_to_replace_an_existing_output) {
     const auto result = vigil("ews '" + data_dir + "foldbif.csv' -o out.h5");
     EXPECT_EQ(result.status, 2);
     EXPECT_NE(result.err.find("--overwrite"), std::string::npos) << result.err;
-    EXPECT_EQ(read_text(path("out.h5")), "precious");
+    EXPECT_EQ(slurp(path("out.h5")), "precious");
 }
 
 }  // namespace

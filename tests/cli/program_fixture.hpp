@@ -55,9 +55,11 @@ protected:
     // command (e.g. "NAME=value") and `shell_prelude` runs before it in the same shell.
     outcome vigil(const std::string& arguments, const std::string& environment = "",
                   const std::string& shell_prelude = "") const {
-        const std::string command = "cd '" + directory_.string() + "' && " + shell_prelude +
-                                    environment + " '" VIGIL_BINARY "' " + arguments +
-                                    " >stdout.txt 2>stderr.txt";
+        // `cd ... || exit` (not `&&`): arguments may background vigil with `&`, and the rest of
+        // the line must still run in the scratch directory.
+        const std::string command = "cd '" + directory_.string() + "' || exit 125; " +
+                                    shell_prelude + environment + " '" VIGIL_BINARY "' " +
+                                    arguments + " >stdout.txt 2>stderr.txt";
         const int raw = std::system(command.c_str());
         outcome result;
         result.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
