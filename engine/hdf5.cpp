@@ -76,6 +76,18 @@ object open_attribute(const object& target, const std::string& name) {
     return object(id);
 }
 
+// Opens an attribute that must hold exactly one value (a scalar or one element): reading more
+// into one variable would overrun it.
+object open_single_attribute(const object& target, const std::string& name) {
+    object attribute = open_attribute(target, name);
+    const object space(checked(H5Aget_space(attribute.id()), "read an attribute's dataspace"));
+    if (H5Sget_simple_extent_npoints(space.id()) != 1) {
+        throw input_error(
+            fmt::format("{}: attribute \"{}\" is not a single value", describe(target.id()), name));
+    }
+    return attribute;
+}
+
 }  // namespace
 
 object& object::operator=(object&& other) noexcept {
@@ -215,7 +227,7 @@ bool has_attribute(const object& target, const std::string& name) {
 }
 
 std::string read_string_attribute(const object& target, const std::string& name) {
-    const object attribute = open_attribute(target, name);
+    const object attribute = open_single_attribute(target, name);
     const object type(checked(H5Aget_type(attribute.id()), "read an attribute type"));
     if (H5Tget_class(type.id()) != H5T_STRING) {
         throw input_error(
@@ -238,7 +250,7 @@ std::string read_string_attribute(const object& target, const std::string& name)
 }
 
 double read_double_attribute(const object& target, const std::string& name) {
-    const object attribute = open_attribute(target, name);
+    const object attribute = open_single_attribute(target, name);
     double value = 0;
     if (H5Aread(attribute.id(), H5T_NATIVE_DOUBLE, &value) < 0) {
         throw input_error(
@@ -248,7 +260,7 @@ double read_double_attribute(const object& target, const std::string& name) {
 }
 
 std::int64_t read_integer_attribute(const object& target, const std::string& name) {
-    const object attribute = open_attribute(target, name);
+    const object attribute = open_single_attribute(target, name);
     std::int64_t value = 0;
     if (H5Aread(attribute.id(), H5T_NATIVE_INT64, &value) < 0) {
         throw input_error(
@@ -333,6 +345,7 @@ std::vector<double> read_vector(const object& parent, const std::string& name) {
 std::vector<std::string> read_strings(const object& parent, const std::string& name) {
     const object dataset = open_dataset(parent, name);
     const auto dims = dimensions(dataset);
+    if (dims.size() > 1) throw input_error(describe(dataset.id()) + ": not a list of strings");
     const std::uint64_t count = dims.empty() ? 1 : dims[0];
     const object type = variable_string_type();
     std::vector<char*> pointers(count, nullptr);

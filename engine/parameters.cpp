@@ -65,7 +65,13 @@ double parameter_set::real(const std::string& name) const {
 }
 
 std::int64_t parameter_set::integer(const std::string& name) const {
-    return static_cast<std::int64_t>(real(name));
+    const double value = real(name);
+    // Checked values are in range; anything else would make the conversion undefined.
+    if (!(value >= -0x1p63 && value < 0x1p63)) {
+        throw std::out_of_range(
+            fmt::format("parameter \"{}\" = {} is not a 64-bit integer", name, value));
+    }
+    return static_cast<std::int64_t>(value);
 }
 
 const std::string& parameter_set::choice(const std::string& name) const {

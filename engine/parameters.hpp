@@ -42,7 +42,7 @@ public:
     const parameter_value& get(const std::string& name) const;  // throws std::out_of_range
 
     double real(const std::string& name) const;
-    std::int64_t integer(const std::string& name) const;
+    std::int64_t integer(const std::string& name) const;  // out_of_range beyond 64 bits
     const std::string& choice(const std::string& name) const;
 
     const std::vector<std::pair<std::string, parameter_value>>& entries() const { return entries_; }

@@ -166,6 +166,17 @@ result_file::result_file(const std::string& path, bool writable)
             refuse(fmt::format("attribute \"{}\" is not a positive count", count));
         }
     }
+    // Every result is a points x replicates matrix: the counts are what the file holds, so no
+    // reader sizes anything by an attribute alone.
+    if (!h5::exists(file_, "results")) refuse("no /results group");
+    const h5::object results = h5::open_group(file_, "results");
+    const std::vector<std::uint64_t> shape = {point_count(), replicates()};
+    for (const auto& name : h5::member_names(results)) {
+        if (h5::dimensions(h5::open_dataset(results, name)) != shape) {
+            refuse(fmt::format("/results/{} is not points x replicates ({} x {})", name, shape[0],
+                               shape[1]));
+        }
+    }
 }
 
 bool result_file::complete() const {
@@ -199,20 +210,34 @@ std::string result_file::attribute(const std::string& name) const {
 }
 
 std::vector<parameter_set> result_file::points(const model& chosen) const {
+    // The values are checked as a scan file's are: a file altered after the run must not hand
+    // the model a parameter it would never have been given.
     const h5::object group = h5::open_group(file_, "parameters");
     std::vector<parameter_set> points(point_count());
     for (const auto& spec : chosen.parameters()) {
         if (!h5::exists(group, spec.name)) continue;
+        const std::string where = fmt::format("{}: /parameters/{}", path_, spec.name);
+        if (h5::dimensions(h5::open_dataset(group, spec.name)) !=
+            std::vector<std::uint64_t>{points.size()}) {
+            throw input_error(
+                fmt::format("{}: not one value per scan point ({})", where, points.size()));
+        }
+        std::vector<parameter_value> values;
         if (spec.kind == parameter_kind::choice) {
-            const auto values = h5::read_strings(group, spec.name);
-            for (std::size_t p = 0; p < points.size() && p < values.size(); ++p) {
-                points[p].set(spec.name, values[p]);
-            }
+            for (auto& value : h5::read_strings(group, spec.name)) values.emplace_back(value);
         } else {
-            const auto values = h5::read_vector(group, spec.name);
-            for (std::size_t p = 0; p < points.size() && p < values.size(); ++p) {
-                points[p].set(spec.name, values[p]);
-            }
+            for (const double value : h5::read_vector(group, spec.name)) values.emplace_back(value);
+        }
+        for (std::size_t p = 0; p < points.size(); ++p) {
+            points[p].set(spec.name, check_value(spec, values[p], fmt::format("{}[{}]", where, p)));
+        }
+    }
+    for (std::size_t p = 0; p < points.size(); ++p) {
+        try {
+            chosen.check(points[p]);
+        } catch (const std::exception& error) {
+            throw input_error(
+                fmt::format("{}: /parameters of scan point {}: {}", path_, p + 1, error.what()));
         }
     }
     return points;

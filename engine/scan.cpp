@@ -18,8 +18,9 @@ namespace vigil {
 
 namespace {
 
-// Limits that keep a plan's bookkeeping in memory and its work numbers in 64 bits.
-constexpr std::size_t max_points = 10'000'000;
+// Limits that keep a plan's bookkeeping in memory and its work numbers in 64 bits. A point's
+// parameter set takes about 1 kB, so a million points already need about 1.3 GB.
+constexpr std::size_t max_points = 1'000'000;
 constexpr std::uint64_t max_work = std::uint64_t{1} << 62;
 
 // One grid axis: one parameter, or several zipped parameters of equal length.
@@ -183,6 +184,12 @@ private:
         const double last = (*triple)[1].value<double>().value();
         const auto count = (*triple)[2].as_integer()->get();
         if (count < 1) refuse(key + "." + form, "empty scan axis; count must be >= 1");
+        // Checked before the values are made: the grid's limit comes only after every axis.
+        if (static_cast<std::uint64_t>(count) > max_points) {
+            refuse(key + "." + form,
+                   fmt::format("count {} is more points than a scan may hold ({:.0e})", count,
+                               double(max_points)));
+        }
         if (!std::isfinite(first) || !std::isfinite(last)) {
             refuse(key + "." + form, "first and last must be finite numbers");
         }
