@@ -10,7 +10,7 @@ packages=(
     libtomlplusplus-dev libcli11-dev libfmt-dev nlohmann-json3-dev librandom123-dev
     libeigen3-dev libnlopt-cxx-dev
     libopenmpi-dev openmpi-bin
-    clang-14 libclang-rt-14-dev libfftw3-dev libcsv-dev
+    clang-14 libclang-rt-14-dev libomp-14-dev libfftw3-dev libcsv-dev
     libgtest-dev libgmock-dev libbenchmark-dev
     clang-format time
     python3 python3-numpy python3-h5py python3-matplotlib
