@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Fuzzes vigil's readers: builds the libFuzzer targets of tests/fuzz with clang-14 (preset
 # `fuzz`, AddressSanitizer and UBSan) and runs each for SECONDS (default 60) on a fresh copy of
-# its seed corpus and kept regressions. Exits nonzero if any target crashed, leaked, hung or ran
-# out of memory, and names the input that did it (keep it under tests/fuzz/regressions/NAME/
-# once fixed: the replay test in `ctest --preset ci` runs it from then on).
+# its seed corpus and kept regressions. Exits nonzero if any target crashed, hit undefined
+# behaviour, threw an unexpected exception, hung or ran out of memory, and names the input that
+# did it (keep it under tests/fuzz/regressions/NAME/ once fixed: the replay test in
+# `ctest --preset ci` runs it from then on).
 #   tools/fuzz.sh [SECONDS] [TARGET...]      TARGET: scan, csv, result_file (default: all)
 set -euo pipefail
 cd "$(dirname "$0")/.."
