@@ -108,14 +108,25 @@ equilibrium continue_equilibrium(const deterministic_system& system,
     equilibrium current =
         newton_equilibrium(system, branch.reference_state, branch.reference_control);
     if (!current.found) return current;
-    const double distance = control - branch.reference_control;
-    const auto steps =
-        static_cast<std::int64_t>(std::ceil(std::fabs(distance) / branch.control_step));
-    for (std::int64_t k = 1; k <= steps; ++k) {
-        const double c = branch.reference_control +
-                         distance * static_cast<double>(k) / static_cast<double>(steps);
-        current = step_along(system, current, c, branch.jump_tolerance);
-        if (!current.found) return current;
+    const double direction = control >= branch.reference_control ? 1.0 : -1.0;
+    double step = branch.control_step;
+    while (current.control != control) {
+        const double next_control = (control - current.control) * direction > step
+                                        ? current.control + direction * step
+                                        : control;
+        equilibrium next = step_along(system, current, next_control, branch.jump_tolerance);
+        const bool accepted = next.found && next.stable() == current.stable();
+        if (accepted) {
+            current = std::move(next);
+            step *= 2;
+        } else if (step > branch.control_step) {
+            // Too long a step may leave the branch or land on another one: retry shorter.
+            step = std::max(step / 2, branch.control_step);
+        } else if (next.found) {
+            current = std::move(next);  // a change of stability at the finest step is real
+        } else {
+            return next;  // the branch ends here (a fold) or Newton fails
+        }
     }
     current.control = control;
     return current;

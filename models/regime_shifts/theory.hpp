@@ -73,7 +73,7 @@ private:
 struct branch_definition {
     Eigen::VectorXd reference_state;  // an equilibrium (or a Newton guess for one) at...
     double reference_control = 0;     // ...this control value
-    double control_step = 1e-3;       // largest continuation step
+    double control_step = 1e-3;       // finest continuation step
     double jump_tolerance = 0.5;      // largest state change per step still on the branch
     double direction = 0;             // +1 or -1: towards the bifurcation; 0: none
     double control_limit = 0;         // search for the bifurcation no further than this
@@ -94,9 +94,11 @@ struct equilibrium {
 equilibrium newton_equilibrium(const deterministic_system& system, const Eigen::VectorXd& guess,
                                double control);
 
-// Follows the branch from the reference point to `control` in steps of at most control_step,
-// each step's Newton starting from the previous equilibrium; found = false when a step fails
-// or jumps further than jump_tolerance (the branch folded away).
+// Follows the branch from the reference point to `control`, each step's Newton starting from
+// the previous equilibrium. The step doubles after each accepted step and halves, down to
+// control_step, after one that fails, jumps further than jump_tolerance or changes stability,
+// so the work grows with log(distance / control_step) on smooth branches. found = false when a
+// step of control_step fails or jumps (the branch folded away).
 equilibrium continue_equilibrium(const deterministic_system& system,
                                  const branch_definition& branch, double control);
 
