@@ -20,6 +20,9 @@ import argparse
 import math
 import os
 import sys
+import tempfile
+import textwrap
+import warnings
 
 import h5py
 import numpy as np
@@ -40,6 +43,11 @@ plt.rcParams.update({"font.size": 10, "axes.titlesize": 10, "legend.fontsize": 8
 
 class unusable_input(Exception):
     """A file or directory the script cannot use: exit status 2 with one line."""
+
+
+class nothing_to_draw(Exception):
+    """A figure whose data are empty (e.g. every recorded run left its basin at once): skipped
+    with a note, not a failure."""
 
 
 def text(value):
@@ -192,22 +200,28 @@ class study:
             return float(self.file["analysis"].attrs.get("false_positive_rate", 0.05))
         return 0.05
 
-    def heading(self, what):
+    def heading(self, what, width_inches):
+        """The figure's title, wrapped to its width (about 6.5 points per character)."""
         name = self.scan_file
         if len(name) > 60:
-            name = "…/" + "/".join(name.split("/")[-3:])
-        return (f"{what}\n{name}: {self.model}, {self.points} point"
-                f"{'s' if self.points != 1 else ''} x {self.replicates} replicates")
+            name = os.path.basename(name)
+        if len(name) > 60:
+            name = name[:28] + "…" + name[-28:]
+        lines = [what, f"{name}: {self.model}, {self.points} point"
+                 f"{'s' if self.points != 1 else ''} x {self.replicates} replicate"
+                 f"{'s' if self.replicates != 1 else ''}"]
+        columns = max(30, int(width_inches * 72 / 6.5))
+        return "\n".join(textwrap.fill(line, columns) for line in lines)
 
     def figure(self, rows, columns, what, width=4.6, height=3.6, **options):
         figure, axes = plt.subplots(rows, columns, figsize=(width * columns, height * rows + 0.7),
                                     squeeze=False, layout="constrained", **options)
-        figure.suptitle(self.heading(what))
+        figure.suptitle(self.heading(what, width * columns))
         return figure, axes
 
     def mosaic(self, layout, what, size, **options):
         figure, axes = plt.subplot_mosaic(layout, figsize=size, layout="constrained", **options)
-        figure.suptitle(self.heading(what))
+        figure.suptitle(self.heading(what, size[0]))
         return figure, axes
 
 
@@ -471,8 +485,23 @@ def crossing_time(time, control, value):
     return float(time[i - 1] + share * (time[i] - time[i - 1]))
 
 
+def recorded_points(s, replicate=None):
+    """Trajectory points whose replicate (the first recorded one when None) holds samples: a run
+    that leaves its basin before its first sample records empty series."""
+    points = []
+    for point in s.trajectory_points():
+        replicates = s.trajectory_replicates(point)
+        chosen = replicate if replicate in replicates else (replicates[0] if replicates else None)
+        if chosen is not None and s.trajectory(point, chosen)["time"].size > 1:
+            points.append(point)
+    if not points:
+        raise nothing_to_draw("every recorded run left its basin before its second sample "
+                              "(empty trajectories)")
+    return points
+
+
 def regime_trajectories(s):
-    points = spread(s.trajectory_points(), 3)
+    points = spread(recorded_points(s), 3)
     figure, axes = s.figure(2, len(points), "Sample paths: ramped (approaching) and held (null) "
                             "members", width=4.6, height=2.4, sharex="col",
                             gridspec_kw={"height_ratios": [2.2, 1]})
@@ -493,7 +522,7 @@ def regime_trajectories(s):
                      label="null member (control held)" if k == 0 else None)
             top.plot(time[:approach.size], approach, color=APPROACH_COLOUR, lw=0.6, alpha=0.85,
                      label="approaching member (control ramped)" if k == 0 else None)
-            if approach.size < time.size:
+            if 0 < approach.size < time.size:
                 top.plot(time[approach.size - 1], approach[-1], "x", color="k", ms=8, mew=2,
                          label="transition (left the basin)" if k == 0 else None)
         top.set_title(s.point_label(point))
@@ -531,7 +560,7 @@ def regime_trajectories(s):
 
 
 def regime_indicator_point(s):
-    points = s.trajectory_points()
+    points = recorded_points(s)
     auc = s.analysis("auc_variance")
     if auc is not None and np.isfinite(auc[points]).any():
         return max(points, key=lambda p: auc[p] if np.isfinite(auc[p]) else -1)
@@ -888,8 +917,29 @@ def plan(s, replicate):
     return figures
 
 
+def check_directory(directory):
+    """Refuses a figure directory that is a file, lies below a file, or cannot be written, by
+    creating and removing a scratch entry in it (or in its nearest existing parent)."""
+    if os.path.exists(directory) and not os.path.isdir(directory):
+        raise unusable_input(f"--plot {directory}: exists and is not a directory")
+    existing = os.path.abspath(directory)
+    while not os.path.exists(existing):
+        existing = os.path.dirname(existing)
+    if not os.path.isdir(existing):
+        raise unusable_input(f"--plot {directory}: {existing} is not a directory")
+    try:
+        os.rmdir(tempfile.mkdtemp(prefix=".vigil-check-", dir=existing))
+    except OSError as error:
+        raise unusable_input(f"--plot {directory}: cannot write in {existing} "
+                             f"({error.strerror})")
+
+
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    # Warnings of numpy and matplotlib about empty or NaN data are not the user's business:
+    # such a figure is drawn with what there is, or reported as failed.
+    warnings.simplefilter("ignore")
+    parser = argparse.ArgumentParser(prog="plot_results.py",
+                                     description=__doc__.splitlines()[0])
     parser.add_argument("file", help="vigil result file (HDF5)")
     parser.add_argument("-o", "--output", required=True, help="directory for the PNG figures")
     parser.add_argument("--replicate", type=int, default=0,
@@ -904,8 +954,7 @@ def main():
             raise unusable_input(f"{arguments.file}: no such file")
         s = study(arguments.file)
         directory = arguments.output
-        if os.path.exists(directory) and not os.path.isdir(directory):
-            raise unusable_input(f"--plot {directory}: exists and is not a directory")
+        check_directory(directory)
         figures = plan(s, arguments.replicate)
         if not figures:
             raise unusable_input(f"{arguments.file}: no figures to draw (the {s.model} figures "
@@ -917,7 +966,10 @@ def main():
                                  f"{len(paths)} figures do); pass --overwrite to replace them")
         if arguments.check:
             return 0
-        os.makedirs(directory, exist_ok=True)
+        try:
+            os.makedirs(directory, exist_ok=True)
+        except OSError as error:
+            raise unusable_input(f"--plot {directory}: cannot create it ({error.strerror})")
     except unusable_input as error:
         print(error, file=sys.stderr)
         return 2
@@ -937,6 +989,9 @@ def main():
             plt.close(figure)
             os.replace(partial, paths[name])
             print(f"wrote {paths[name]}", file=sys.stderr)
+        except nothing_to_draw as reason:
+            plt.close("all")
+            print(f"skipped {paths[name]}: {reason}", file=sys.stderr)
         except Exception as error:  # noqa: BLE001 - reported, then the exit status says so
             failed += 1
             plt.close("all")

@@ -51,7 +51,8 @@ script_outcome run_script(const std::string& python, const std::string& script,
         argv.push_back(const_cast<char*>("-"));
         for (const auto& argument : arguments) argv.push_back(const_cast<char*>(argument.c_str()));
         argv.push_back(nullptr);
-        execv(python.c_str(), argv.data());
+        // A bare VIGIL_PYTHON name (e.g. "python3") is looked up on PATH.
+        execvp(python.c_str(), argv.data());
         _exit(127);
     }
     close(input[0]);
@@ -112,8 +113,10 @@ void result_figures::check() const {
             "written; vigil analyze runs without --plot",
             python_));
     }
-    std::vector<std::string> arguments = {result_path_, "-o", directory_, "--check"};
+    std::vector<std::string> arguments = {"--output=" + directory_, "--check"};
     if (overwrite_) arguments.push_back("--overwrite");
+    // After "--" a file name that starts with "-" is still the file.
+    arguments.insert(arguments.end(), {"--", result_path_});
     const script_outcome checked = run_script(python_, plot_results_script, arguments);
     if (checked.status == 2) throw input_error(last_line(checked.errors));
     if (checked.status != 0) {
@@ -124,8 +127,9 @@ void result_figures::check() const {
 }
 
 void result_figures::draw() const {
-    std::vector<std::string> arguments = {result_path_, "-o", directory_};
+    std::vector<std::string> arguments = {"--output=" + directory_};
     if (overwrite_) arguments.push_back("--overwrite");
+    arguments.insert(arguments.end(), {"--", result_path_});
     const script_outcome drawn = run_script(python_, plot_results_script, arguments);
     if (drawn.status == 2) throw input_error(last_line(drawn.errors));
     if (drawn.status == 0 || drawn.status == 1) {
