@@ -10,6 +10,7 @@
 #include "engine/study.hpp"
 #include "ews_command.hpp"
 #include "mpi_session.hpp"
+#include "option_checks.hpp"
 #include "result_figures.hpp"
 #include "table.hpp"
 #include "vigil/version.hpp"
@@ -337,6 +338,12 @@ void require_complete(const result_file& file) {
                           ": the run that wrote this file did not finish "
                           "(no completion mark); `vigil info` tells more");
     }
+    const std::string shard = file.attribute("shard");
+    if (!shard.empty()) {
+        throw input_error(file.path() + ": holds shard " + shard +
+                          " of a scan, not all of it; join the shards with `vigil merge` and "
+                          "analyse the merged file");
+    }
 }
 
 int analyze_command(const analyze_arguments& arguments) {
@@ -542,36 +549,6 @@ int models_command(const std::string& name) {
         fmt::print("  {} [{}]: {}\n", field.name, field.unit, field.description);
     }
     return 0;
-}
-
-// Validators whose messages say what is allowed in words, on one line.
-CLI::Validator counted(const std::string& what, std::int64_t low, std::int64_t high) {
-    return CLI::Validator(
-        [=](std::string& text) -> std::string {
-            std::int64_t value = 0;
-            const auto [end, error] =
-                std::from_chars(text.data(), text.data() + text.size(), value);
-            if (error != std::errc() || end != text.data() + text.size() || value < low ||
-                value > high) {
-                return fmt::format("{} must be an integer from {} to {}, got \"{}\"", what, low,
-                                   high, text);
-            }
-            return "";
-        },
-        fmt::format("{}..{}", low, high));
-}
-
-CLI::Validator open_unit_interval(const std::string& what) {
-    return CLI::Validator(
-        [=](std::string& text) -> std::string {
-            char* end = nullptr;
-            const double value = std::strtod(text.c_str(), &end);
-            if (end != text.c_str() + text.size() || !(value > 0 && value < 1)) {
-                return fmt::format("{} must be a number in (0, 1), got \"{}\"", what, text);
-            }
-            return "";
-        },
-        "(0,1)");
 }
 
 }  // namespace
