@@ -2,8 +2,8 @@
 """Figure of a `vigil ews` result file: the series with its trend, the residuals, and each
 rolling indicator over time with its Kendall tau and surrogate p-values; with --model-test,
 the bootstrap distributions of delta = 2 (log L_LSN - log L_OU) under both fitted models with
-the observed value, and their ROC curve. An unevenly sampled series (indicators skipped) gets
-the series and the model-test panels only.
+the observed value, and their ROC curve. A series whose indicators were skipped (uneven, or too
+short for the window) gets the series and the model-test panels only.
 
 Usage: plot_ews.py RESULT.h5 FIGURE.png
 
@@ -117,6 +117,7 @@ def main(result_path, figure_path):
             surrogates = int(f.attrs["surrogates"])
         else:
             names = []
+            skipped = text_attribute(f, "indicators_skipped", "uneven sampling")
 
     columns = 2
     indicator_panels = 2 + len(names) if with_indicators else 1
@@ -171,7 +172,7 @@ def main(result_path, figure_path):
         title = (f"{os.path.basename(source)}: early-warning indicators ({convention} "
                  f"convention, {surrogates} surrogates of each kind)")
     else:
-        title = f"{os.path.basename(source)}: model-based test (uneven sampling, no indicators)"
+        title = f"{os.path.basename(source)}: model-based test (no indicators: {skipped})"
     figure.suptitle(title, fontsize=11)
     figure.tight_layout(rect=(0, 0, 1, 0.98))
     figure.savefig(figure_path, dpi=110, format="png")

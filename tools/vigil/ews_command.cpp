@@ -6,6 +6,7 @@
 #include "engine/error.hpp"
 #include "engine/hdf5.hpp"
 #include "ews_model_test.hpp"
+#include "option_checks.hpp"
 #include "table.hpp"
 #include "vigil/plot_ews_script.hpp"
 #include "vigil/version.hpp"
@@ -119,6 +120,13 @@ void check_even_sampling(const csv_series& series) {
     }
 }
 
+// The series is too short for the rolling window: bad input, except under --model-test with
+// the default window, where the indicators are skipped and the model test still runs.
+class series_too_short_for_window : public input_error {
+public:
+    using input_error::input_error;
+};
+
 struct resolved_settings {
     an::ews_options options;
     std::vector<an::indicator> indicators;
@@ -202,18 +210,18 @@ resolved_settings resolve_settings(const ews_arguments& arguments, const csv_ser
         options.detrending.method == an::detrend_method::first_difference ? n - 1 : n;
     const std::size_t minimum = an::minimum_window_points(arguments.lag);
     if (settings.window_points < minimum) {
-        throw input_error(fmt::format(
+        throw series_too_short_for_window(fmt::format(
             "--window {}: {} points of the {}-point series; the indicators need at least {} "
             "points per window (lag {}), so the series is too short for this window",
             arguments.window, settings.window_points, n, minimum, arguments.lag));
     }
     if (settings.window_points > detrended) {
-        throw input_error(
+        throw series_too_short_for_window(
             fmt::format("--window {}: {} points, longer than the {} detrended points of the series",
                         arguments.window, settings.window_points, detrended));
     }
     if (settings.window_points + minimum_windows - 1 > detrended) {
-        throw input_error(fmt::format(
+        throw series_too_short_for_window(fmt::format(
             "--window {}: {} points leave {} rolling windows in the {} detrended points; "
             "Kendall tau needs at least {} windows",
             arguments.window, settings.window_points, detrended - settings.window_points + 1,
@@ -251,7 +259,7 @@ int run_python(const std::string& python, const std::vector<std::string>& argume
         argv.push_back(const_cast<char*>(python.c_str()));
         for (const auto& argument : arguments) argv.push_back(const_cast<char*>(argument.c_str()));
         argv.push_back(nullptr);
-        execv(python.c_str(), argv.data());
+        execvp(python.c_str(), argv.data());  // a bare name is looked up on PATH
         _exit(127);
     }
     close(channel[0]);
@@ -325,8 +333,9 @@ sensitivity_grid run_sensitivity(const csv_series& series, const an::ews_options
 }
 
 struct ews_outcome {
-    bool indicators = true;  // false: unevenly sampled series under --model-test
+    bool indicators = true;  // false: uneven or too short a series under --model-test
     std::string indicators_note;
+    std::string indicators_skipped;  // why, in a few words (the figure's title)
     std::optional<model_test_outcome> model_test;
     an::ews_result result;
     std::vector<an::surrogate_result> surrogates;  // AR(1), phase; empty without surrogates
@@ -509,6 +518,9 @@ void write_result_file(const std::string& path, const ews_arguments& arguments,
     h5::write_attribute(file, "seed", static_cast<std::int64_t>(arguments.seed));
     h5::write_attribute(file, "surrogates", static_cast<std::int64_t>(arguments.surrogates));
     h5::write_attribute(file, "indicators", std::int64_t{outcome.indicators ? 1 : 0});
+    if (!outcome.indicators) {
+        h5::write_attribute(file, "indicators_skipped", outcome.indicators_skipped);
+    }
     h5::write_attribute(file, "model_test", std::int64_t{outcome.model_test ? 1 : 0});
 
     const auto series_group = h5::create_group(file, "series");
@@ -621,7 +633,8 @@ ews_command::ews_command(CLI::App& app) : arguments_(std::make_unique<ews_argume
                      "rolling window: <= 1 a fraction of the series, > 1 points")
         ->capture_default_str();
     subcommand_->add_option("--lag", a.lag, "lag of the autocorrelation indicator")
-        ->capture_default_str();
+        ->capture_default_str()
+        ->check(counted("lag", 1, 1'000'000));
     subcommand_
         ->add_option("--indicators", a.indicators,
                      "comma-separated: variance,sd,cv,autocorrelation,ar1,skewness,kurtosis,"
@@ -630,14 +643,16 @@ ews_command::ews_command(CLI::App& app) : arguments_(std::make_unique<ews_argume
     subcommand_
         ->add_option("--surrogates", a.surrogates,
                      "surrogates of each kind (AR(1), phase) for p-values; 0: none")
-        ->capture_default_str();
+        ->capture_default_str()
+        ->check(counted("surrogates", 0, 1'000'000));
     subcommand_
         ->add_option("--threads", a.threads,
                      "threads for the surrogates and the bootstrap (results do not depend on it)")
         ->capture_default_str()
-        ->check(CLI::PositiveNumber);
+        ->check(counted("threads", 1, 4096));
     subcommand_->add_option("--seed", a.seed, "seed of the surrogate and bootstrap streams")
-        ->capture_default_str();
+        ->capture_default_str()
+        ->check(whole_number("seed"));
     subcommand_->add_option("--convention", a.convention, "ewstools (default) or r")
         ->capture_default_str()
         ->check(CLI::IsMember({"ewstools", "r"}));
@@ -655,7 +670,8 @@ ews_command::ews_command(CLI::App& app) : arguments_(std::make_unique<ews_argume
     subcommand_
         ->add_option("--bootstrap", a.bootstrap,
                      "with --model-test: series simulated from each fitted model (10 to 100000)")
-        ->capture_default_str();
+        ->capture_default_str()
+        ->check(whole_number("bootstrap series"));
 }
 
 ews_command::~ews_command() = default;
@@ -694,13 +710,25 @@ int ews_command::run(const std::string& command_line) const {
             if (!arguments.model_test) throw;
             // The model test uses the sampling times as they are; the indicators cannot.
             outcome.indicators = false;
+            outcome.indicators_skipped = "uneven sampling";
             outcome.indicators_note = fmt::format(
                 "unevenly sampled: the indicators (which need even spacing) are skipped; the "
                 "model test uses the sampling times as they are");
         }
     }
-    const resolved_settings settings =
-        outcome.indicators ? resolve_settings(arguments, series) : resolved_settings{};
+    resolved_settings settings;
+    if (outcome.indicators) {
+        try {
+            settings = resolve_settings(arguments, series);
+        } catch (const series_too_short_for_window& error) {
+            if (!arguments.model_test || subcommand_->get_option("--window")->count() > 0) throw;
+            outcome.indicators = false;
+            outcome.indicators_skipped = "too short for the window";
+            outcome.indicators_note = fmt::format(
+                "too short for the indicators ({}): they are skipped; the model test runs",
+                error.what());
+        }
+    }
 
     const std::string python = python_interpreter();
     if (!arguments.plot_path.empty()) check_python_for_plot(python);

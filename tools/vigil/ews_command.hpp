@@ -8,15 +8,17 @@
 // /usr/bin/python3 (or $VIGIL_PYTHON) with matplotlib and h5py; without --plot no Python is used.
 // Surrogates are split among --threads std::threads, --model-test bootstrap replicates among
 // --threads OpenMP threads (tools/vigil/ews_model_test.hpp); each is keyed by its index, so the
-// output does not depend on the thread count. With --model-test an unevenly sampled series is
-// accepted: the indicators are skipped (only /series/time, value and /model_test are written).
+// output does not depend on the thread count. With --model-test an unevenly sampled series, or
+// one too short for the default window, is accepted: the indicators are skipped (only
+// /series/time, value and /model_test are written).
 //
 // Result file layout:
 //   /                     attributes: format = "vigil-ews", format_version, vigil_version,
 //                         git_commit, created_utc, command_line, input_file, time_column,
 //                         value_column, convention, detrending, bandwidth, bandwidth_unit,
 //                         kernel_sigma_points, span, window_points, lag, seed, surrogates,
-//                         indicators (0 when skipped), model_test (1 with --model-test)
+//                         indicators (0 when skipped; indicators_skipped then says why),
+//                         model_test (1 with --model-test)
 //   /series/time, value   the input series
 //   /series/residual_time, state, trend, residuals
 //                         the detrended series (first differences drop the first time)

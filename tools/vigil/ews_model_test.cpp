@@ -5,12 +5,15 @@
 
 #include <fmt/format.h>
 #include <omp.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <exception>
 #include <limits>
+#include <mutex>
 
 namespace vigil::cli {
 
@@ -57,6 +60,44 @@ std::string number(double value) {
     return fmt::format("{:.5g}", value);
 }
 
+// Progress of the bootstrap on stderr, as `vigil run` reports it: a bar redrawn after every
+// replicate on a terminal, otherwise a line at every tenth of the replicates.
+class bootstrap_progress {
+public:
+    explicit bootstrap_progress(std::size_t total)
+        : total_(total),
+          terminal_(isatty(fileno(stderr)) != 0),
+          start_(std::chrono::steady_clock::now()) {}
+
+    void replicate_done() {
+        const std::size_t done = done_.fetch_add(1) + 1;
+        const bool tenth = done * 10 / total_ != (done - 1) * 10 / total_;
+        if (!terminal_ && !tenth) return;
+        const std::lock_guard<std::mutex> lock(mutex_);
+        const double seconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+        const double fraction = static_cast<double>(done) / static_cast<double>(total_);
+        if (terminal_) {
+            constexpr std::size_t bar = 30;
+            const auto filled = static_cast<std::size_t>(fraction * bar);
+            fmt::print(stderr, "\rvigil: bootstrap [{}{}] {}/{} replicates, {:.0f} s",
+                       std::string(filled, '#'), std::string(bar - filled, ' '), done, total_,
+                       seconds);
+            if (done == total_) fmt::print(stderr, "\n");
+        } else {
+            fmt::print(stderr, "vigil: bootstrap: {}/{} replicates done in {:.1f} s ({:.0f}%)\n",
+                       done, total_, seconds, 100 * fraction);
+        }
+    }
+
+private:
+    std::size_t total_;
+    bool terminal_;
+    std::chrono::steady_clock::time_point start_;
+    std::atomic<std::size_t> done_{0};
+    std::mutex mutex_;
+};
+
 }  // namespace
 
 std::vector<std::string> model_test_parameter_names() {
@@ -67,6 +108,8 @@ model_test_outcome run_model_test(std::span<const double> time, std::span<const 
                                   std::size_t bootstrap, std::uint64_t seed, std::size_t threads) {
     const auto start = std::chrono::steady_clock::now();
     model_test_outcome outcome;
+    fmt::print(stderr, "vigil: model test: fitting the OU and LSN models to {} points\n",
+               time.size());
     outcome.observed = an::fit_both(time, value);
     outcome.span = time.back() - time.front();
     outcome.parameter_lower.assign(7, nan);
@@ -80,6 +123,13 @@ model_test_outcome run_model_test(std::span<const double> time, std::span<const 
     const double x0 = value.front();
     const auto count = static_cast<std::int64_t>(outcome.bootstrap);
     std::vector<std::exception_ptr> failures(outcome.bootstrap);
+    if (count > 0) {
+        fmt::print(stderr,
+                   "vigil: model test: {} bootstrap replicates (2 series, 4 fits each) on {} "
+                   "threads\n",
+                   count, std::max<std::size_t>(threads, 1));
+    }
+    bootstrap_progress progress(std::max<std::size_t>(outcome.bootstrap, 1));
 #pragma omp parallel for schedule(dynamic) \
     num_threads(static_cast <int>(std::max <std::size_t>(threads, 1)))
     for (std::int64_t r = 0; r < count; ++r) {
@@ -91,6 +141,7 @@ model_test_outcome run_model_test(std::span<const double> time, std::span<const 
         } catch (...) {
             failures[replicate] = std::current_exception();
         }
+        progress.replicate_done();
     }
     for (const auto& failure : failures) {
         if (failure) std::rethrow_exception(failure);
