@@ -181,4 +181,7 @@ def main(result_path, figure_path):
 if __name__ == "__main__":
     if len(sys.argv) != 3:
         sys.exit(__doc__)
-    main(sys.argv[1], sys.argv[2])
+    try:
+        main(sys.argv[1], sys.argv[2])
+    except OSError as error:
+        sys.exit(f"plot_ews.py: {error.filename or sys.argv[2]}: {error.strerror}")

@@ -18,10 +18,12 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
 #include <csignal>
 #include <cstdint>
 #include <cstdlib>
+#include <cstring>
 #include <ctime>
 #include <exception>
 #include <filesystem>
@@ -98,6 +100,16 @@ void check_output_path(const std::string& path, const char* option, bool overwri
         throw input_error(
             fmt::format("{} {}: the directory {} does not exist", option, path, parent.string()));
     }
+    // Permissions alone do not tell (root, read-only mounts): a scratch file is created and
+    // removed, so that an unwritable directory is refused before any work.
+    std::string probe = (parent / ".vigil-check-XXXXXX").string();
+    const int descriptor = mkstemp(probe.data());
+    if (descriptor < 0) {
+        throw input_error(fmt::format("{} {}: cannot write in the directory {} ({})", option, path,
+                                      parent.string(), std::strerror(errno)));
+    }
+    close(descriptor);
+    unlink(probe.c_str());
 }
 
 void check_even_sampling(const csv_series& series) {
