@@ -521,6 +521,27 @@ TEST_F(ews, model_test_on_a_constant_series_reports_no_fit_instead_of_a_number) 
     EXPECT_TRUE(std::isnan(h5::read_double_attribute(group, "delta")));
 }
 
+TEST_F(ews, model_test_on_six_points_skips_the_indicators_the_default_window_cannot_fit) {
+    write("six.csv", "time,value\n1,3\n2,4\n3,3.5\n4,5\n5,4\n6,6\n");
+    const auto result = vigil("ews six.csv --model-test --bootstrap 10 -o six.h5");
+    ASSERT_EQ(result.status, 0) << result.err;
+    EXPECT_NE(result.out.find("too short for the indicators"), std::string::npos) << result.out;
+    EXPECT_NE(result.out.find("OU fit:"), std::string::npos) << result.out;
+    const auto file = h5::open_file(path("six.h5"), false);
+    EXPECT_EQ(h5::read_integer_attribute(file, "indicators"), 0);
+    EXPECT_EQ(h5::read_string_attribute(file, "indicators_skipped"), "too short for the window");
+    EXPECT_TRUE(h5::exists(file, "model_test"));
+}
+
+TEST_F(ews, model_test_reports_its_progress_on_stderr) {
+    const auto result =
+        vigil("ews '" + data_dir + "chemostat.csv' --surrogates 0 --model-test --bootstrap 10");
+    ASSERT_EQ(result.status, 0) << result.err;
+    EXPECT_NE(result.err.find("fitting the OU and LSN models to 16 points"), std::string::npos)
+        << result.err;
+    EXPECT_NE(result.err.find("bootstrap: 10/10 replicates"), std::string::npos) << result.err;
+}
+
 // ---- bad input: exit 2, a message naming the line or option, nothing written -------------
 
 struct bad_input {
@@ -538,9 +559,12 @@ TEST_P(ews_bad_input, exits_2_naming_the_problem_and_writes_nothing) {
     const auto result = vigil(std::string("ews in.csv -o out.h5 ") + bad.options);
     EXPECT_EQ(result.status, 2) << result.err;
     EXPECT_NE(result.err.find(bad.message), std::string::npos) << result.err;
+    EXPECT_EQ(std::count(result.err.begin(), result.err.end(), '\n'), 1) << result.err;
     EXPECT_TRUE(outputs().empty());
     EXPECT_EQ(result.out, "");
 }
+
+const char* const six_rows = "time,value\n1,3\n2,4\n3,3.5\n4,5\n5,4\n6,6\n";
 
 const char* const ten_rows = "time,value\n1,3\n2,4\n3,3.5\n4,5\n5,4\n6,6\n7,5\n8,7\n9,6\n10,8\n";
 
@@ -578,7 +602,25 @@ INSTANTIATE_TEST_SUITE_P(
         bad_input{"bootstrap_without_model_test", ten_rows, "--bootstrap 50",
                   "--bootstrap: only with --model-test"},
         bad_input{"model_test_too_short", "time,value\n1,3\n2,4\n3,3.5\n4,5\n5,4\n",
-                  "--model-test --window 4", "--model-test needs at least 6 points"}),
+                  "--model-test --window 4", "--model-test needs at least 6 points"},
+        // Negative counts used to wrap around (--bootstrap -1 was read as 2^64 - 1,
+        // --surrogates -1 failed allocating with exit 1); every count is checked as written.
+        bad_input{"bootstrap_negative", ten_rows, "--model-test --bootstrap -1",
+                  "--bootstrap: bootstrap series must be a whole number, got \"-1\""},
+        bad_input{"bootstrap_not_a_number", ten_rows, "--model-test --bootstrap abc",
+                  "--bootstrap"},
+        bad_input{"surrogates_negative", ten_rows, "--surrogates -1",
+                  "--surrogates: surrogates must be an integer from 0 to 1000000"},
+        bad_input{"threads_zero", ten_rows, "--threads 0",
+                  "--threads: threads must be an integer from 1 to 4096"},
+        bad_input{"lag_negative", ten_rows, "--lag -1", "--lag: lag must be an integer"},
+        bad_input{"seed_negative", ten_rows, "--seed -3", "--seed: seed must be a whole number"},
+        // A window given explicitly is still checked under --model-test.
+        bad_input{"model_test_with_a_window_too_long", six_rows,
+                  "--model-test --bootstrap 10 --window 5", "--window 5"},
+        // Root may write anywhere the permissions say no; /proc refuses new files to anyone.
+        bad_input{"plot_in_an_unwritable_directory", ten_rows, "--plot /proc/vigil-test.png",
+                  "--plot /proc/vigil-test.png: cannot write in the directory /proc"}),
     [](const ::testing::TestParamInfo<bad_input>& test) { return test.param.label; });
 
 TEST_F(ews, refuses_to_replace_an_existing_output) {

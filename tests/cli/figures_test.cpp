@@ -9,6 +9,8 @@
 #include <cmath>
 #include <cstdint>
 #include <fstream>
+#include <sstream>
+#include <string>
 #include <vector>
 
 namespace vigil::testing {
@@ -225,6 +227,102 @@ TEST_F(figures, existing_figures_and_no_store_are_refused) {
     const auto not_directory = vigil("analyze contact.h5 --plot figs_file");
     EXPECT_EQ(not_directory.status, 2);
     EXPECT_NE(not_directory.err.find("not a directory"), std::string::npos) << not_directory.err;
+}
+
+// Every line the plotting script reports is vigil's: no Python warning or traceback.
+bool only_vigil_reports(const std::string& err) {
+    std::istringstream lines(err);
+    for (std::string line; std::getline(lines, line);) {
+        if (!line.starts_with("vigil: wrote ") && !line.starts_with("vigil: skipped ") &&
+            !line.starts_with("vigil: note: ")) {
+            return false;
+        }
+    }
+    return true;
+}
+
+TEST_F(figures, a_shard_file_is_refused_with_a_pointer_to_merge) {
+    write("contact.toml", contact_scan);
+    ASSERT_EQ(vigil("run contact.toml --shard 1/2").status, 0);
+    for (const auto* options : {"", " --plot figs"}) {
+        const auto refused = vigil(std::string("analyze contact.shard-1-of-2.h5") + options);
+        EXPECT_EQ(refused.status, 2) << options;
+        EXPECT_NE(refused.err.find("holds shard 1/2"), std::string::npos) << refused.err;
+        EXPECT_NE(refused.err.find("vigil merge"), std::string::npos) << refused.err;
+        EXPECT_EQ(std::count(refused.err.begin(), refused.err.end(), '\n'), 1) << refused.err;
+        EXPECT_TRUE(refused.out.empty()) << refused.out;
+    }
+    EXPECT_FALSE(fs::exists(path("figs")));
+    const auto file = h5::open_file(path("contact.shard-1-of-2.h5"), false);
+    EXPECT_FALSE(h5::exists(file, "analysis"));
+}
+
+// A directory that cannot be created (below a file, or where nobody may write) is refused
+// before the analysis, in one line, instead of a Python traceback after it.
+TEST_F(figures, a_directory_that_cannot_be_made_is_refused_before_the_analysis) {
+    if (!python_can_plot()) GTEST_SKIP() << "no /usr/bin/python3 with matplotlib and h5py";
+    write("contact.toml", contact_scan);
+    ASSERT_EQ(vigil("run contact.toml").status, 0);
+    for (const auto* directory : {"contact.toml/figs", "/proc/vigil-figures"}) {
+        const auto refused = vigil(std::string("analyze contact.h5 --plot ") + directory);
+        EXPECT_EQ(refused.status, 2) << directory << ": " << refused.err;
+        EXPECT_NE(refused.err.find(std::string("--plot ") + directory), std::string::npos)
+            << refused.err;
+        EXPECT_EQ(std::count(refused.err.begin(), refused.err.end(), '\n'), 1) << refused.err;
+        EXPECT_TRUE(refused.out.empty()) << "refused before the analysis: " << refused.out;
+    }
+    const auto file = h5::open_file(path("contact.h5"), false);
+    EXPECT_FALSE(h5::exists(file, "analysis"));
+}
+
+// Names with spaces, quotes or a leading '-' reach the script intact.
+TEST_F(figures, odd_file_and_directory_names_are_passed_intact) {
+    if (!python_can_plot()) GTEST_SKIP() << "no /usr/bin/python3 with matplotlib and h5py";
+    write("contact.toml", contact_scan);
+    ASSERT_EQ(vigil("run contact.toml -o '-it'\\''s \"a\" run.h5'").status, 0);
+    const auto plotted = vigil("analyze './-it'\\''s \"a\" run.h5' --plot '-my \"figs\"'");
+    ASSERT_EQ(plotted.status, 0) << plotted.err;
+    EXPECT_TRUE(is_png("-my \"figs\"/-it's \"a\" run_roc.png")) << plotted.err;
+    EXPECT_TRUE(only_vigil_reports(plotted.err)) << plotted.err;
+}
+
+// A regime-shift scan whose runs all start beyond the threshold records empty trajectories:
+// the figures drawn from them are skipped with a note, the others drawn, exit 0.
+TEST_F(figures, runs_that_tip_at_once_skip_the_trajectory_figures) {
+    if (!python_can_plot()) GTEST_SKIP() << "no /usr/bin/python3 with matplotlib and h5py";
+    std::string scan = grazing_scan;
+    scan.replace(scan.find("[scan]"), 6, "transition_threshold = 50.0\n[scan]");
+    write("tipped.toml", scan);
+    ASSERT_EQ(vigil("run tipped.toml").status, 0);
+    const auto plotted = vigil("analyze tipped.h5 --plot figs");
+    ASSERT_EQ(plotted.status, 0) << plotted.err;
+    EXPECT_NE(plotted.err.find("skipped figs/tipped_trajectories.png"), std::string::npos)
+        << plotted.err;
+    EXPECT_NE(plotted.err.find("skipped figs/tipped_indicators.png"), std::string::npos)
+        << plotted.err;
+    for (const auto* name : {"tau_distributions", "roc", "theory_check"}) {
+        EXPECT_TRUE(is_png(std::string("figs/tipped_") + name + ".png")) << name;
+    }
+    EXPECT_TRUE(only_vigil_reports(plotted.err)) << plotted.err;
+}
+
+// One replicate at one point: every figure is drawn, without Python's warnings about empty
+// or NaN data reaching the user.
+TEST_F(figures, one_point_of_one_replicate_draws_quietly) {
+    if (!python_can_plot()) GTEST_SKIP() << "no /usr/bin/python3 with matplotlib and h5py";
+    write("one.toml", R"(model = "contact_sensing"
+seed = 5
+replicates = 1
+trajectories = 1
+[parameters]
+receptors = 100
+contact_length_um = 2.0
+)");
+    ASSERT_EQ(vigil("run one.toml").status, 0);
+    const auto plotted = vigil("analyze one.h5 --plot figs");
+    ASSERT_EQ(plotted.status, 0) << plotted.err;
+    EXPECT_TRUE(is_png("figs/one_false_negative_rate.png"));
+    EXPECT_TRUE(only_vigil_reports(plotted.err)) << plotted.err;
 }
 
 }  // namespace
