@@ -154,7 +154,8 @@ def main(result_path, figure_path):
         for k, name in enumerate(names):
             ax = axes[2 + k]
             ax.plot(residual_time, indicators[name], color="tab:blue", lw=1.2)
-            title = f"{LABELS.get(name, name)}   tau = {tau[k]:+.3f}"
+            tau_text = "undefined" if math.isnan(tau[k]) else f"{tau[k]:+.3f}"
+            title = f"{LABELS.get(name, name)}   tau = {tau_text}"
             if surrogates > 0:
                 title += f"   p = {p_text(p_ar1[k])} (AR1), {p_text(p_phase[k])} (phase)"
             ax.set_title(title, loc="left", fontsize=9)

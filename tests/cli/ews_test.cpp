@@ -515,6 +515,8 @@ TEST_F(ews, model_test_on_a_constant_series_reports_no_fit_instead_of_a_number) 
     EXPECT_NE(result.out.find("OU fit:  constant series"), std::string::npos) << result.out;
     EXPECT_NE(result.out.find("no likelihood ratio"), std::string::npos) << result.out;
     EXPECT_EQ(result.out.find("delta = 2"), std::string::npos) << result.out;
+    EXPECT_EQ(result.out.find("nan"), std::string::npos) << "undefined tau shown as -\n"
+                                                         << result.out;
     const auto file = h5::open_file(path("f.h5"), false);
     const auto group = h5::open_group(file, "model_test");
     EXPECT_EQ(h5::read_integer_attribute(group, "bootstrap"), 0);

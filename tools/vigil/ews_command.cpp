@@ -454,14 +454,16 @@ void print_report(const ews_arguments& arguments, const csv_series& series,
             outcome.surrogates.empty() ? nan : outcome.surrogates[0].p_values[slot(which)];
         const double p_phase =
             outcome.surrogates.empty() ? nan : outcome.surrogates[1].p_values[slot(which)];
-        table.rows.push_back({an::to_string(which), fmt::format("{:+.3f}", result.tau_of(which)),
-                              p_value_text(p_ar1), p_value_text(p_phase), number_text(first),
-                              number_text(last)});
+        const double tau = result.tau_of(which);
+        table.rows.push_back(
+            {an::to_string(which), std::isnan(tau) ? "-" : fmt::format("{:+.3f}", tau),
+             p_value_text(p_ar1), p_value_text(p_phase), number_text(first), number_text(last)});
     }
     fmt::print("{}", table.render());
     fmt::print(
-        "tau: Kendall tau-b of the indicator against time; p: one-sided surrogate p-value "
-        "(rising trend; falling for return_rate), (1 + #surrogates as extreme) / (1 + N)\n");
+        "tau: Kendall tau-b of the indicator against time (-: undefined, the indicator is "
+        "constant or missing); p: one-sided surrogate p-value (rising trend; falling for "
+        "return_rate), (1 + #surrogates as extreme) / (1 + N)\n");
 
     if (outcome.sensitivity) {
         const auto& grid = *outcome.sensitivity;
