@@ -257,6 +257,20 @@ TEST_F(figures, a_shard_file_is_refused_with_a_pointer_to_merge) {
     EXPECT_FALSE(h5::exists(file, "analysis"));
 }
 
+// A run killed before its end leaves only a journal: analyze points to it.
+TEST_F(figures, an_unfinished_run_is_pointed_to_its_journal) {
+    write("contact.h5.journal", "an unfinished run");
+    for (const auto* options : {"", " --plot figs"}) {
+        const auto refused = vigil(std::string("analyze contact.h5") + options);
+        EXPECT_EQ(refused.status, 2) << options;
+        EXPECT_NE(refused.err.find("contact.h5.journal holds its unfinished run"),
+                  std::string::npos)
+            << refused.err;
+        EXPECT_EQ(std::count(refused.err.begin(), refused.err.end(), '\n'), 1) << refused.err;
+    }
+    EXPECT_FALSE(fs::exists(path("figs")));
+}
+
 // A directory that cannot be created (below a file, or where nobody may write) is refused
 // before the analysis, in one line, instead of a Python traceback after it.
 TEST_F(figures, a_directory_that_cannot_be_made_is_refused_before_the_analysis) {

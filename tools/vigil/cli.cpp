@@ -354,6 +354,11 @@ int analyze_command(const analyze_arguments& arguments) {
         throw input_error("--confidence: must be in (0, 1)");
     }
     if (!fs::exists(arguments.file_path)) {
+        if (fs::exists(arguments.file_path + ".journal")) {
+            throw input_error(arguments.file_path + ": no such file yet; " + arguments.file_path +
+                              ".journal holds its unfinished run (`vigil info " +
+                              arguments.file_path + "` tells how far; `--resume` continues it)");
+        }
         throw input_error(arguments.file_path + ": no such file");
     }
     const bool plotting = !arguments.plot_directory.empty();
