@@ -123,15 +123,17 @@ model_test_outcome run_model_test(std::span<const double> time, std::span<const 
     const double x0 = value.front();
     const auto count = static_cast<std::int64_t>(outcome.bootstrap);
     std::vector<std::exception_ptr> failures(outcome.bootstrap);
+    // No more threads than replicates (the count printed is the count used).
+    const std::size_t workers =
+        std::clamp<std::size_t>(threads, 1, std::max<std::size_t>(outcome.bootstrap, 1));
     if (count > 0) {
         fmt::print(stderr,
                    "vigil: model test: {} bootstrap replicates (2 series, 4 fits each) on {} "
                    "threads\n",
-                   count, std::max<std::size_t>(threads, 1));
+                   count, workers);
     }
     bootstrap_progress progress(std::max<std::size_t>(outcome.bootstrap, 1));
-#pragma omp parallel for schedule(dynamic) \
-    num_threads(static_cast <int>(std::max <std::size_t>(threads, 1)))
+#pragma omp parallel for schedule(dynamic) num_threads(static_cast <int>(workers))
     for (std::int64_t r = 0; r < count; ++r) {
         const auto replicate = static_cast<std::uint64_t>(r);
         try {
