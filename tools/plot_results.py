@@ -953,6 +953,12 @@ def main():
         if not os.path.exists(arguments.file):
             raise unusable_input(f"{arguments.file}: no such file")
         s = study(arguments.file)
+        if s.trajectory_points():
+            stored = sorted({r for p in s.trajectory_points() for r in s.trajectory_replicates(p)})
+            if arguments.replicate not in stored:
+                raise unusable_input(f"--replicate {arguments.replicate}: {arguments.file} holds "
+                                     "trajectories of replicate "
+                                     + ", ".join(str(r) for r in stored))
         directory = arguments.output
         check_directory(directory)
         figures = plan(s, arguments.replicate)

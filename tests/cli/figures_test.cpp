@@ -257,6 +257,22 @@ TEST_F(figures, a_shard_file_is_refused_with_a_pointer_to_merge) {
     EXPECT_FALSE(h5::exists(file, "analysis"));
 }
 
+// The script run by hand with a replicate whose trajectories are not stored says which are,
+// instead of failing in a figure.
+TEST_F(figures, the_script_refuses_a_replicate_without_trajectories) {
+    if (!python_can_plot()) GTEST_SKIP() << "no /usr/bin/python3 with matplotlib and h5py";
+    write("contact.toml", contact_scan);
+    ASSERT_EQ(vigil("run contact.toml").status, 0);
+    const auto refused = shell("/usr/bin/python3 '" VIGIL_SOURCE_DIR
+                               "/tools/plot_results.py' contact.h5 -o figs --replicate 5");
+    EXPECT_EQ(refused.status, 2) << refused.err;
+    EXPECT_NE(refused.err.find("--replicate 5: contact.h5 holds trajectories of replicate 0"),
+              std::string::npos)
+        << refused.err;
+    EXPECT_EQ(std::count(refused.err.begin(), refused.err.end(), '\n'), 1) << refused.err;
+    EXPECT_FALSE(fs::exists(path("figs")));
+}
+
 // A run killed before its end leaves only a journal: analyze points to it.
 TEST_F(figures, an_unfinished_run_is_pointed_to_its_journal) {
     write("contact.h5.journal", "an unfinished run");
