@@ -680,7 +680,8 @@ ews_command::ews_command(CLI::App& app) : arguments_(std::make_unique<ews_argume
     subcommand_->add_flag("--model-test", a.model_test,
                           "fit OU and linearised saddle-node models, likelihood ratio with a "
                           "parametric bootstrap (Boettiger & Hastings 2012); accepts uneven "
-                          "sampling, skipping the indicators");
+                          "sampling, or a series too short for the default window, skipping "
+                          "the indicators");
     subcommand_
         ->add_option("--bootstrap", a.bootstrap,
                      "with --model-test: series simulated from each fitted model (10 to 100000)")

@@ -34,7 +34,7 @@ CLI::Validator whole_number(const std::string& what) {
             }
             return "";
         },
-        "0..");
+        "");
 }
 
 CLI::Validator open_unit_interval(const std::string& what) {
