@@ -57,6 +57,8 @@ gaussian_transition ou_transition(const ou_parameters& p, double dt, double x0);
 // sigma^2 (sqrt(R) + theta), E(t0) = x0, V(t0) = 0, integrated with Boost.Odeint's
 // Runge-Kutta-Fehlberg 7(8) stepper in fixed steps chosen from the rates in the interval
 // (relative error about 1e-9; fixed steps keep the likelihood smooth for the optimiser).
+// Intervals over which the mean forgets its start by more than e^-4 use the same equations'
+// closed form in the decay variable int 2 sqrt(R) dt, by Gauss-Legendre quadrature, instead.
 // Throws std::invalid_argument where R or the level is not positive on [t0, t1].
 gaussian_transition lsn_transition(const lsn_parameters& p, double since_first0,
                                    double since_first1, double x0);

@@ -41,17 +41,15 @@ TEST(stability_models, lsn_without_ramp_moves_like_its_ou_image) {
 
 // With the analytic integrating factor F(s) = exp(-int_s^t1 2 sqrt(R)), the moments are
 // E = x0 F(t0) + int f F ds and V = int g^2 F^2 ds (f the drift's forcing, g^2 the noise
-// variance), evaluated here by composite Simpson quadrature with 20000 panels.
-TEST(stability_models, lsn_moments_match_an_independent_quadrature) {
-    const lsn_parameters p{0.5, -0.04, 0.3, 0.4};
-    const double t0 = 2.0, t1 = 7.0, x0 = 1.4;
+// variance), evaluated here by composite Simpson quadrature with 200000 panels.
+gaussian_transition independent_moments(const lsn_parameters& p, double t0, double t1, double x0) {
     const auto root = [&](double s) { return std::sqrt(p.r0 + p.m * s); };
     // int_s^t1 2 sqrt(R(u)) du = (4 / (3 m)) (R(t1)^1.5 - R(s)^1.5)
     const auto decay = [&](double s) {
         const double r1 = p.r0 + p.m * t1, rs = p.r0 + p.m * s;
         return std::exp(-(4 / (3 * p.m)) * (std::pow(r1, 1.5) - std::pow(rs, 1.5)));
     };
-    const int panels = 20000;
+    const int panels = 200000;
     const double h = (t1 - t0) / panels;
     double mean_integral = 0, variance_integral = 0;
     for (int k = 0; k <= panels; ++k) {
@@ -61,11 +59,34 @@ TEST(stability_models, lsn_moments_match_an_independent_quadrature) {
         mean_integral += weight * 2 * root(s) * level * decay(s);
         variance_integral += weight * p.sigma * p.sigma * level * decay(s) * decay(s);
     }
-    const double mean = x0 * decay(t0) + mean_integral * h / 3;
-    const double variance = variance_integral * h / 3;
-    const auto law = lsn_transition(p, t0, t1, x0);
-    EXPECT_NEAR(law.mean, mean, 1e-9 * std::fabs(mean));
-    EXPECT_NEAR(law.variance, variance, 1e-8 * variance);
+    return {x0 * decay(t0) + mean_integral * h / 3, variance_integral * h / 3};
+}
+
+// A slow interval (the mean keeps e^-1.7 of its start: Odeint) and fast ones that forget it
+// (decay 9 and about 230: the closed form in the decay variable), with R falling and rising.
+TEST(stability_models, lsn_moments_match_an_independent_quadrature) {
+    struct interval {
+        lsn_parameters p;
+        double t0, t1, x0;
+    };
+    for (const interval& c : {interval{{0.5, -0.04, 0.3, 0.4}, 2.0, 7.0, 1.4},
+                              interval{{0.5, -0.04, 0.3, 0.4}, 2.0, 12.0, 1.4},
+                              interval{{400.0, 30.0, -5.0, 0.4}, 1.0, 6.0, 60.0},
+                              interval{{900.0, -20.0, 2.0, 3.0}, 0.0, 4.0, -80.0}}) {
+        const auto expected = independent_moments(c.p, c.t0, c.t1, c.x0);
+        const auto law = lsn_transition(c.p, c.t0, c.t1, c.x0);
+        EXPECT_NEAR(law.mean, expected.mean, 1e-9 * std::fabs(expected.mean)) << c.t1;
+        EXPECT_NEAR(law.variance, expected.variance, 1e-8 * expected.variance) << c.t1;
+    }
+}
+
+// The likelihood must not jump where lsn_transition changes method (decay 4 over the interval).
+TEST(stability_models, lsn_transition_is_continuous_where_the_method_changes) {
+    const lsn_parameters p{0.64, 0.0, 1.0, 0.5};  // decay 2 sqrt(R) dt = 1.6 dt: 4 at dt = 2.5
+    const auto before = lsn_transition(p, 0.0, 2.5 - 1e-9, 3.0);
+    const auto after = lsn_transition(p, 0.0, 2.5 + 1e-9, 3.0);
+    EXPECT_NEAR(before.mean, after.mean, 1e-10);
+    EXPECT_NEAR(before.variance, after.variance, 1e-10 * after.variance);
 }
 
 TEST(stability_models, likelihood_at_uneven_times_sums_the_transition_densities) {
