@@ -68,6 +68,11 @@ TEST_F(cluster, three_shards_merged_equal_one_process) {
     EXPECT_EQ(trajectory_bytes(path("merged.h5"), "log_likelihood_ratio"),
               trajectory_bytes(path("single.h5"), "log_likelihood_ratio"));
     EXPECT_EQ(vigil("analyze merged.h5 --format csv").status, 0);
+    const auto shard_info = vigil("info scan.shard-2-of-3.h5");
+    EXPECT_NE(shard_info.out.find("complete shard 2/3"), std::string::npos) << shard_info.out;
+    const auto merged_info = vigil("info merged.h5");
+    EXPECT_NE(merged_info.out.find("status        complete\n"), std::string::npos)
+        << merged_info.out;
 }
 
 TEST_F(cluster, merge_refuses_mismatched_or_incomplete_sets) {

@@ -432,8 +432,8 @@ int analyze_command(const analyze_arguments& arguments) {
     } else if (arguments.format == "json") {
         print_json(analysis, file, arguments);
     } else {
-        fmt::print("{} ({} model, {} replicates per point)\n", arguments.file_path,
-                   file.model_name(), file.replicates());
+        fmt::print("{} ({} model, {} replicate{} per point)\n", arguments.file_path,
+                   file.model_name(), file.replicates(), file.replicates() == 1 ? "" : "s");
         print_table(analysis, arguments);
     }
     std::fflush(stdout);
@@ -505,8 +505,13 @@ int info_command(const std::string& path) {
     }
     const double total = static_cast<double>(points * replicates);
     fmt::print("file          {}\n", path);
+    const std::string shard = file.attribute("shard");
+    const std::string finished = shard.empty() ? "complete"
+                                               : "complete shard " + shard +
+                                                     " (its slice is done; `vigil merge` the "
+                                                     "shards for the whole scan)";
     fmt::print("status        {}\n",
-               file.complete() ? "complete" : "INCOMPLETE (run did not finish)");
+               file.complete() ? finished : "INCOMPLETE (run did not finish)");
     fmt::print("replicates    {} of {} done ({:.1f}%)\n", done, points * replicates,
                total > 0 ? 100.0 * static_cast<double>(done) / total : 0.0);
     for (const auto* name : {"model", "vigil_version", "git_commit", "created_utc", "completed_utc",
