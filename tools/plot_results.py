@@ -789,12 +789,18 @@ def opposing_sharpness(s, replicate):
         panel.plot(series["step"], series["sharpness_formula"], lw=0.9, ls="--",
                    label="q α² (‖b‖² + ‖A[:,0]‖²)")
         panel.axhline(2 / rate, color="tab:red", lw=1.2, label="2/η")
-        panel.set_title(f"{s.point_label(point)} (2/η = {2 / rate:.4g})")
+        finite = np.asarray(series["sharpness"])[np.isfinite(series["sharpness"])]
+        peak = float(finite.max()) if finite.size else 2 / rate
+        diverged = peak > 20 * 2 / rate  # a run that blew up: only a log axis shows it
+        panel.set_title(f"{s.point_label(point)} (2/η = {2 / rate:.4g})"
+                        + (", diverged" if diverged else ""))
         panel.set_xlabel("optimizer step")
         panel.set_ylabel("sharpness (dimensionless)")
         panel.grid(True, alpha=0.3)
-        top = max(2 / rate, float(np.nanmax(series["sharpness"]))) * 1.12
-        panel.set_ylim(0, top)
+        if diverged:
+            panel.set_yscale("log")
+        else:
+            panel.set_ylim(0, max(2 / rate, peak) * 1.12)
     axes[names[0]].legend(loc="lower right")
     if summary:
         panel = axes["summary"]
