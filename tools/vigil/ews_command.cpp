@@ -7,6 +7,7 @@
 #include "engine/hdf5.hpp"
 #include "ews_model_test.hpp"
 #include "option_checks.hpp"
+#include "python_runner.hpp"
 #include "table.hpp"
 #include "vigil/plot_ews_script.hpp"
 #include "vigil/version.hpp"
@@ -14,13 +15,11 @@
 #include <fcntl.h>
 #include <fmt/chrono.h>
 #include <fmt/format.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
-#include <csignal>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
@@ -244,62 +243,6 @@ resolved_settings resolve_settings(const ews_arguments& arguments, const csv_ser
 }
 
 // ---- Python for --plot ------------------------------------------------------------------
-
-std::string python_interpreter() {
-    const char* chosen = std::getenv("VIGIL_PYTHON");
-    return chosen && *chosen ? chosen : "/usr/bin/python3";
-}
-
-// Runs python with `arguments`, feeding `input` on stdin; returns the exit status (127 when it
-// could not be started). quiet sends its output to /dev/null.
-int run_python(const std::string& python, const std::vector<std::string>& arguments,
-               const std::string& input, bool quiet) {
-    int channel[2];
-    if (pipe(channel) != 0) throw run_error("--plot: cannot create a pipe to Python");
-    const pid_t child = fork();
-    if (child < 0) throw run_error("--plot: cannot start Python (fork failed)");
-    if (child == 0) {
-        dup2(channel[0], STDIN_FILENO);
-        close(channel[0]);
-        close(channel[1]);
-        if (quiet) {
-            const int null = open("/dev/null", O_WRONLY);
-            dup2(null, STDOUT_FILENO);
-            dup2(null, STDERR_FILENO);
-        }
-        std::vector<char*> argv;
-        argv.push_back(const_cast<char*>(python.c_str()));
-        for (const auto& argument : arguments) argv.push_back(const_cast<char*>(argument.c_str()));
-        argv.push_back(nullptr);
-        execvp(python.c_str(), argv.data());  // a bare name is looked up on PATH
-        _exit(127);
-    }
-    close(channel[0]);
-    // Python may exit before reading everything: a write to the closed pipe must fail with
-    // EPIPE instead of killing vigil with SIGPIPE.
-    const auto previous = std::signal(SIGPIPE, SIG_IGN);
-    std::size_t written = 0;
-    while (written < input.size()) {
-        const auto count = write(channel[1], input.data() + written, input.size() - written);
-        if (count <= 0) break;
-        written += static_cast<std::size_t>(count);
-    }
-    close(channel[1]);
-    std::signal(SIGPIPE, previous);
-    int status = 0;
-    waitpid(child, &status, 0);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
-}
-
-void check_python_for_plot(const std::string& python) {
-    if (run_python(python, {"-c", "import matplotlib, h5py"}, "", true) != 0) {
-        throw run_error(fmt::format(
-            "--plot: {} is missing or cannot import matplotlib and h5py (on Debian: apt install "
-            "python3-matplotlib python3-h5py; or set VIGIL_PYTHON). Nothing was written; "
-            "vigil ews runs without --plot",
-            python));
-    }
-}
 
 // ---- the analysis -----------------------------------------------------------------------
 
@@ -746,7 +689,9 @@ int ews_command::run(const std::string& command_line) const {
     }
 
     const std::string python = python_interpreter();
-    if (!arguments.plot_path.empty()) check_python_for_plot(python);
+    if (!arguments.plot_path.empty()) {
+        require_plotting_python(python, "Nothing was written; vigil ews runs without --plot");
+    }
 
     try {
         if (outcome.indicators) {
@@ -785,11 +730,12 @@ int ews_command::run(const std::string& command_line) const {
     if (!arguments.plot_path.empty()) {
         scratch_file figure(arguments.plot_path + ".partial");
         fs::remove(figure.path(), ignored);
-        const int status =
-            run_python(python, {"-", result_path, figure.path()}, plot_ews_script, false);
-        if (status != 0 || !fs::exists(figure.path())) {
+        const python_outcome drawn =
+            run_python_script(python, plot_ews_script, {result_path, figure.path()});
+        if (drawn.status != 0 || !fs::exists(figure.path())) {
+            std::fputs(drawn.errors.c_str(), stderr);
             throw run_error(fmt::format("--plot {}: the plotting script failed (exit {})",
-                                        arguments.plot_path, status));
+                                        arguments.plot_path, drawn.status));
         }
         figure.keep_as(arguments.plot_path);
         fmt::print(stderr, "vigil: wrote {}\n", arguments.plot_path);
