@@ -48,6 +48,7 @@ public:
         bytes_ += value;
     }
     void raw(const void* data, std::size_t size) {
+        if (size == 0) return;
         bytes_.append(static_cast<const char*>(data), size);
     }
     const std::string& bytes() const { return bytes_; }
@@ -70,6 +71,7 @@ public:
     }
     bool raw(void* data, std::size_t size) {
         if (size > bytes_.size() - position_) return false;
+        if (size == 0) return true;  // an empty vector's data() may be null: memcpy forbids it
         std::memcpy(data, bytes_.data() + position_, size);
         position_ += size;
         return true;
