@@ -18,9 +18,7 @@ namespace vigil {
 
 namespace {
 
-// Limits that keep a plan's bookkeeping in memory and its work numbers in 64 bits. A point's
-// parameter set takes about 1 kB, so a million points already need about 1.3 GB.
-constexpr std::size_t max_points = 1'000'000;
+// The limit that keeps a plan's work numbers in 64 bits (the points' limit is scan_max_points).
 constexpr std::uint64_t max_work = std::uint64_t{1} << 62;
 
 // One grid axis: one parameter, or several zipped parameters of equal length.
@@ -33,7 +31,8 @@ struct scan_axis {
 
 class scan_reader {
 public:
-    scan_reader(const std::string& path, const toml::table& root) : path_(path), root_(root) {}
+    scan_reader(const std::string& path, const toml::table& root, std::size_t max_points)
+        : path_(path), root_(root), max_points_(max_points) {}
 
     scan_plan read(const std::string& text) {
         check_keys(root_, "",
@@ -185,10 +184,10 @@ private:
         const auto count = (*triple)[2].as_integer()->get();
         if (count < 1) refuse(key + "." + form, "empty scan axis; count must be >= 1");
         // Checked before the values are made: the grid's limit comes only after every axis.
-        if (static_cast<std::uint64_t>(count) > max_points) {
+        if (static_cast<std::uint64_t>(count) > max_points_) {
             refuse(key + "." + form,
                    fmt::format("count {} is more points than a scan may hold ({:.0e})", count,
-                               double(max_points)));
+                               double(max_points_)));
         }
         if (!std::isfinite(first) || !std::isfinite(last)) {
             refuse(key + "." + form, "first and last must be finite numbers");
@@ -264,10 +263,10 @@ private:
                                       const model& chosen) const {
         std::size_t total = 1;
         for (const auto& axis : axes) {
-            if (axis.length() > max_points / total) {
+            if (axis.length() > max_points_ / total) {
                 refuse("scan", fmt::format("the grid has more than {:.0e} points; split the scan "
                                            "into several files",
-                                           double(max_points)));
+                                           double(max_points_)));
             }
             total *= axis.length();
         }
@@ -329,12 +328,13 @@ private:
 
     std::string path_;
     const toml::table& root_;
+    std::size_t max_points_;
     std::uint64_t replicates_ = 0;
 };
 
 }  // namespace
 
-scan_plan parse_scan(const std::string& text, const std::string& path) {
+scan_plan parse_scan(const std::string& text, const std::string& path, std::size_t max_points) {
     toml::table root;
     try {
         root = toml::parse(text, path);
@@ -343,7 +343,7 @@ scan_plan parse_scan(const std::string& text, const std::string& path) {
         throw input_error(
             fmt::format("{}:{}:{}: {}", path, where.line, where.column, error.description()));
     }
-    return scan_reader(path, root).read(text);
+    return scan_reader(path, root, max_points).read(text);
 }
 
 scan_plan read_scan_file(const std::string& path) {

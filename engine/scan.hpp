@@ -19,6 +19,7 @@
 #include "model.hpp"
 #include "parameters.hpp"
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -36,7 +37,13 @@ struct scan_plan {
     std::vector<parameter_set> points;       // complete and checked, defaults filled in
 };
 
+// The most points a scan may hold. A point's parameter set takes about 1 kB of bookkeeping, so
+// a million points already need about 1.3 GB; larger studies are split into several files.
+inline constexpr std::size_t scan_max_points = 1'000'000;
+
 scan_plan read_scan_file(const std::string& path);
-scan_plan parse_scan(const std::string& text, const std::string& path);
+// `max_points` lowers the limit for callers that must stay cheap (the fuzz target).
+scan_plan parse_scan(const std::string& text, const std::string& path,
+                     std::size_t max_points = scan_max_points);
 
 }  // namespace vigil

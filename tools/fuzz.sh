@@ -30,8 +30,9 @@ for target in "${targets[@]}"; do
     cp tests/fuzz/corpus/"$target"/* "$work/corpus/"
     cp tests/fuzz/regressions/"$target"/* "$work/corpus/" 2>/dev/null || true
     echo "== fuzzing $target for ${seconds} s (log: $work/log.txt)"
-    # -timeout: one input may take at most 60 s (a scan of a million points is allowed and
-    # takes about 20 s under the sanitizers); -rss_limit_mb: what such a scan may use.
+    # -timeout: one input may take at most 60 s (the scan target caps a scan at 10^4 points,
+    # parsed in about a second under the sanitizers); -rss_limit_mb: generous room for the
+    # result-file target's HDF5.
     status=0
     ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=print_stacktrace=1 \
         "build/fuzz/tests/fuzz/${target}_fuzz" "$work/corpus" \
