@@ -11,6 +11,36 @@ namespace vigil::h5 {
 
 namespace {
 
+// The operating system's reason for the last HDF5 call that failed ("No space left on device"),
+// or "" when it had none. HDF5 puts it in the error stack as "..., error message = 'REASON'";
+// record_system_cause() takes it from there when a call fails, before the next call clears it.
+thread_local std::string last_system_cause;
+
+herr_t find_system_cause(unsigned, const H5E_error2_t* entry, void* cause) {
+    constexpr std::string_view marker = "error message = '";
+    auto& found = *static_cast<std::string*>(cause);
+    const std::string_view text = entry->desc == nullptr ? "" : entry->desc;
+    const auto start = text.find(marker);
+    if (!found.empty() || start == std::string_view::npos) return 0;
+    const auto end = text.find('\'', start + marker.size());
+    found = text.substr(start + marker.size(), end - start - marker.size());
+    return 0;
+}
+
+herr_t record_system_cause(hid_t stack, void*) {
+    last_system_cause.clear();
+    H5Ewalk2(stack, H5E_WALK_UPWARD, find_system_cause, &last_system_cause);
+    return 0;
+}
+
+// "HDF5: cannot WHAT", followed by the operating system's reason when there is one.
+std::string failure(const std::string& what) {
+    std::string message = "HDF5: cannot " + what;
+    if (!last_system_cause.empty()) message += ": " + last_system_cause;
+    last_system_cause.clear();
+    return message;
+}
+
 // Object ids name what failed in messages: "/results/glrt_statistic in out.h5".
 std::string describe(hid_t id) {
     if (id < 0) return "(invalid object)";
@@ -24,12 +54,12 @@ std::string describe(hid_t id) {
 }
 
 hid_t checked(hid_t id, const std::string& what) {
-    if (id < 0) throw run_error("HDF5: cannot " + what);
+    if (id < 0) throw run_error(failure(what));
     return id;
 }
 
 void checked_status(herr_t status, const std::string& what) {
-    if (status < 0) throw run_error("HDF5: cannot " + what);
+    if (status < 0) throw run_error(failure(what));
 }
 
 object scalar_space() {
@@ -130,7 +160,7 @@ void object::close() {
 }
 
 void silence_library_errors() {
-    H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+    H5Eset_auto2(H5E_DEFAULT, record_system_cause, nullptr);
 }
 
 std::string library_version() {
@@ -145,7 +175,7 @@ object create_file(const std::string& path) {
     checked_status(H5Pset_file_space_strategy(creation.id(), H5F_FSPACE_STRATEGY_FSM_AGGR, 1, 1),
                    "set the file space strategy");
     const hid_t id = H5Fcreate(path.c_str(), H5F_ACC_EXCL, creation.id(), H5P_DEFAULT);
-    if (id < 0) throw run_error(fmt::format("{}: cannot create the HDF5 file", path));
+    if (id < 0) throw run_error(failure(fmt::format("create the HDF5 file {}", path)));
     return object(id);
 }
 
@@ -162,7 +192,15 @@ object open_file(const std::string& path, bool writable) {
 }
 
 void flush(const object& file) {
-    checked_status(H5Fflush(file.id(), H5F_SCOPE_GLOBAL), "flush " + describe(file.id()));
+    const std::string what = "flush " + describe(file.id());
+    checked_status(H5Fflush(file.id(), H5F_SCOPE_GLOBAL), what);
+}
+
+void close_file(object& file) {
+    const std::string what = "close " + describe(file.id());
+    const hid_t id = file.id();
+    file.release();
+    checked_status(H5Fclose(id), what);
 }
 
 object create_group(const object& parent, const std::string& name) {

@@ -26,12 +26,14 @@ public:
     hid_t id() const { return id_; }
     bool valid() const { return id_ >= 0; }
     void close();
+    void release() { id_ = H5I_INVALID_HID; }  // gives up the handle without closing it
 
 private:
     hid_t id_ = H5I_INVALID_HID;
 };
 
-// Silences HDF5's own error printing; vigil reports errors itself. Call once per process.
+// Silences HDF5's own error printing; vigil reports errors itself, adding the operating
+// system's reason (e.g. "No space left on device") where HDF5 had one. Call once per process.
 void silence_library_errors();
 
 std::string library_version();
@@ -39,6 +41,7 @@ std::string library_version();
 object create_file(const std::string& path);  // fails if it exists
 object open_file(const std::string& path, bool writable);
 void flush(const object& file);
+void close_file(object& file);  // closes now, and throws if HDF5 cannot write what it holds
 
 object create_group(const object& parent, const std::string& name);
 object open_group(const object& parent, const std::string& name);

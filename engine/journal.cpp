@@ -179,6 +179,12 @@ bool journal_in_use(const std::string& path) {
     return in_use;
 }
 
+bool is_journal_file(const std::string& path) {
+    std::ifstream file(path, std::ios::binary);
+    char magic[sizeof file_magic] = {};
+    return file.read(magic, sizeof magic) && std::memcmp(magic, file_magic, sizeof magic) == 0;
+}
+
 void fault_point(const char* name) {
     const char* chosen = std::getenv("VIGIL_FAULT_KILL_AT");
     if (chosen != nullptr && std::strcmp(chosen, name) == 0) ::kill(::getpid(), SIGKILL);

@@ -58,6 +58,9 @@ private:
     double last_sync_ = 0;
 };
 
+// True when the file at `path` begins as a vigil run journal does (whatever its state).
+bool is_journal_file(const std::string& path);
+
 // True when a running vigil holds the journal at `path` (each writer keeps it locked).
 bool journal_in_use(const std::string& path);
 

@@ -7,18 +7,75 @@
 #include <fmt/format.h>
 #include <boost/version.hpp>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <ctime>
+#include <filesystem>
 
 namespace vigil {
 
 namespace {
 
+namespace fs = std::filesystem;
+
 constexpr std::uint64_t chunk_replicates = 4096;
 
 std::string utc_now() {
     return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", fmt::gmtime(std::time(nullptr)));
+}
+
+// A file descriptor closed when it goes out of scope.
+struct open_descriptor {
+    int number;
+    explicit open_descriptor(int opened) : number(opened) {}
+    open_descriptor(const open_descriptor&) = delete;
+    open_descriptor& operator=(const open_descriptor&) = delete;
+    ~open_descriptor() {
+        if (number >= 0) ::close(number);
+    }
+};
+
+[[noreturn]] void fail_with_errno(const std::string& what) {
+    throw run_error(fmt::format("cannot {}: {}", what, std::strerror(errno)));
+}
+
+// Copies `from` to `to`, which must not exist, with `from`'s permissions, and makes the copy
+// durable (fsync). Unlike std::filesystem::copy_file, a failure names the operating system's
+// reason (a full disk).
+void copy_file_durably(const std::string& from, const std::string& to) {
+    const open_descriptor source(::open(from.c_str(), O_RDONLY | O_CLOEXEC));
+    struct stat status {};
+    if (source.number < 0 || ::fstat(source.number, &status) != 0) fail_with_errno("read " + from);
+    const open_descriptor target(
+        ::open(to.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, status.st_mode & 07777));
+    if (target.number < 0) fail_with_errno("create " + to);
+    std::vector<char> buffer(1 << 20);
+    while (true) {
+        const auto got = ::read(source.number, buffer.data(), buffer.size());
+        if (got < 0 && errno == EINTR) continue;
+        if (got < 0) fail_with_errno("read " + from);
+        if (got == 0) break;
+        for (ssize_t written = 0; written < got;) {
+            const auto put = ::write(target.number, buffer.data() + written,
+                                     static_cast<std::size_t>(got - written));
+            if (put < 0 && errno == EINTR) continue;
+            if (put < 0) fail_with_errno("write " + to);
+            written += put;
+        }
+    }
+    if (::fsync(target.number) != 0) fail_with_errno("write " + to + " to disk");
+}
+
+// Makes a written file durable before it is renamed over another (fsync).
+void sync_file(const std::string& path) {
+    const open_descriptor file(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (file.number < 0 || ::fsync(file.number) != 0) fail_with_errno("write " + path + " to disk");
 }
 
 std::string boost_version() {
@@ -148,8 +205,33 @@ void result_writer::finish() {
     file_.close();
 }
 
+namespace {
+
+// Refuses, before HDF5 is asked, what is plainly not a result file: a directory or a journal.
+const std::string& checked_result_path(const std::string& path) {
+    std::error_code ignored;
+    if (fs::is_directory(path, ignored)) {
+        throw input_error(fmt::format("{}: is a directory, not a result file", path));
+    }
+    if (is_journal_file(path)) {
+        const std::string output =
+            path.ends_with(".journal") ? path.substr(0, path.size() - 8) : "OUT.h5";
+        throw input_error(fmt::format(
+            "{}: is the journal of an unfinished run, not a result file; `vigil info {}` tells "
+            "how far it got, and `vigil run SCAN.toml -o {} --resume` finishes it",
+            path, path, output));
+    }
+    return path;
+}
+
+}  // namespace
+
+std::string analysis_scratch_path(const std::string& path) {
+    return path + ".analysis.partial";
+}
+
 result_file::result_file(const std::string& path, bool writable)
-    : path_(path), file_(h5::open_file(path, writable)) {
+    : path_(path), file_(h5::open_file(checked_result_path(path), writable)) {
     const auto refuse = [&](const std::string& why) {
         throw input_error(fmt::format("{}: not a vigil result file ({})", path, why));
     };
@@ -343,23 +425,43 @@ void result_file::copy_work_into(result_writer& writer, const scan_plan& plan,
 
 void result_file::write_analysis(const std::vector<std::vector<report_column>>& rows,
                                  const analysis_options& options) {
-    // Built under a scratch name and moved into place, so that a failure (a full disk) leaves
-    // the previous /analysis as it was.
-    constexpr const char* scratch = "analysis.incomplete";
-    if (h5::exists(file_, scratch)) H5Ldelete(file_.id(), scratch, H5P_DEFAULT);
+    // "analysis.incomplete" is the scratch group of vigil 0.x versions that wrote in place; one
+    // left behind by a failed store is dropped with the old analysis.
+    for (const auto* name : {"analysis.incomplete", "analysis"}) {
+        if (H5Lexists(file_.id(), name, H5P_DEFAULT) != 0 &&
+            H5Ldelete(file_.id(), name, H5P_DEFAULT) < 0) {
+            throw run_error(fmt::format("{}: cannot remove the old /{}", path_, name));
+        }
+    }
+    fill_analysis(h5::create_group(file_, "analysis"), rows, options);
+    h5::flush(file_);
+}
+
+void result_file::close() {
+    h5::close_file(file_);
+}
+
+void store_analysis(const std::string& path, const std::vector<std::vector<report_column>>& rows,
+                    const analysis_options& options) {
+    const std::string copy = analysis_scratch_path(path);
+    std::error_code error;
+    fs::remove(copy, error);
     try {
-        fill_analysis(h5::create_group(file_, scratch), rows, options);
-        if (h5::exists(file_, "analysis") && H5Ldelete(file_.id(), "analysis", H5P_DEFAULT) < 0) {
-            throw run_error(path_ + ": cannot replace /analysis");
+        copy_file_durably(path, copy);
+        {
+            result_file scratch(copy, true);
+            scratch.write_analysis(rows, options);
+            scratch.close();
         }
-        if (H5Lmove(file_.id(), scratch, file_.id(), "analysis", H5P_DEFAULT, H5P_DEFAULT) < 0) {
-            throw run_error(path_ + ": cannot move the new analysis into /analysis");
-        }
-        h5::flush(file_);
-    } catch (const std::exception& error) {
-        H5Ldelete(file_.id(), scratch, H5P_DEFAULT);
-        throw run_error(fmt::format("{}: the analysis was printed but could not be stored: {}",
-                                    path_, error.what()));
+        sync_file(copy);
+        fs::rename(copy, path, error);
+        if (error) throw run_error(fmt::format("cannot rename {}: {}", copy, error.message()));
+    } catch (const std::exception& failure) {
+        fs::remove(copy, error);
+        throw run_error(
+            fmt::format("{}: the analysis was printed but not stored; the file is "
+                        "unchanged: {}",
+                        path, failure.what()));
     }
 }
 

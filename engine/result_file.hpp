@@ -12,7 +12,8 @@
 //   /analysis/NAME    per-point statistics written by `vigil analyze` (NAME_lower/_upper for
 //                     intervals)
 // result_writer builds a file that is marked complete only by finish(); result_file reads
-// one and refuses files that are not vigil results. Neither is thread-safe.
+// one and refuses files that are not vigil results (naming a directory or a run journal as
+// such). Neither is thread-safe.
 
 #include "hdf5.hpp"
 #include "journal.hpp"
@@ -81,9 +82,14 @@ public:
     // Writes this file's results and trajectories into `writer`, in blocks of bounded size.
     void copy_work_into(result_writer& writer, const scan_plan& plan, const model& chosen) const;
 
-    // Replaces /analysis with one dataset per column (and _lower/_upper for intervals).
+    // Replaces /analysis with one dataset per column (and _lower/_upper for intervals), in
+    // place: a failure can leave this file damaged, so finished files go through
+    // store_analysis() instead.
     void write_analysis(const std::vector<std::vector<report_column>>& rows,
                         const analysis_options& options);
+
+    // Closes the file now; run_error if HDF5 cannot write what it still holds.
+    void close();
 
 private:
     void fill_analysis(const h5::object& group, const std::vector<std::vector<report_column>>& rows,
@@ -92,5 +98,16 @@ private:
     std::string path_;
     h5::object file_;
 };
+
+// Where store_analysis() builds the new file: PATH.analysis.partial, beside PATH.
+std::string analysis_scratch_path(const std::string& path);
+
+// Stores `rows` as /analysis of the closed result file at `path` without touching it in place:
+// copies it to analysis_scratch_path(path), writes /analysis (dropping an old one) into the
+// copy, makes the copy durable and renames it over `path`. On any failure (a full disk) the
+// copy is removed, `path` is left byte for byte as it was, and run_error gives the cause. Needs
+// room for a second copy of the file while it runs.
+void store_analysis(const std::string& path, const std::vector<std::vector<report_column>>& rows,
+                    const analysis_options& options);
 
 }  // namespace vigil

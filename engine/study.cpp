@@ -59,14 +59,15 @@ void check_output_directory(const std::string& output) {
     }
 }
 
-// Builds the result file from the journal, marks it complete and moves it into place.
+// Builds the result file from the journal, marks it complete and moves it into place. On a
+// failure (a full disk) the half-built file is removed and the journal kept for --resume.
 void finalize(const scan_plan& plan, const model& chosen, const run_request& request,
               const work_slice& slice) {
     const std::string journal = journal_path(request.output);
     const std::string partial = partial_path(request.output);
     std::error_code ignored;
     fs::remove(partial, ignored);
-    {
+    try {
         result_writer writer(partial, plan, chosen, request.command_line);
         if (request.shard.count > 1) {
             writer.mark_shard(request.shard.index, request.shard.count, slice.begin, slice.end);
@@ -77,8 +78,23 @@ void finalize(const scan_plan& plan, const model& chosen, const run_request& req
             if (++blocks == 3) fault_point("building-result-file");
         });
         writer.finish();
+        fs::rename(partial, request.output);
+    } catch (const input_error&) {
+        fs::remove(partial, ignored);
+        throw;
+    } catch (const run_error& error) {
+        fs::remove(partial, ignored);
+        throw run_error(fmt::format(
+            "{}: cannot build the result file: {}; the finished work is kept in {}: free space "
+            "and run the same command with --resume",
+            request.output, error.what(), journal));
+    } catch (const fs::filesystem_error& error) {
+        fs::remove(partial, ignored);
+        throw run_error(fmt::format(
+            "{}: cannot move {} into place: {}; the finished work is kept in {}: run the same "
+            "command with --resume",
+            request.output, partial, error.code().message(), journal));
     }
-    fs::rename(partial, request.output);
     fs::remove(journal, ignored);
 }
 
@@ -112,6 +128,18 @@ std::string journal_path(const std::string& output) {
 }
 std::string partial_path(const std::string& output) {
     return output + ".partial";
+}
+
+void require_result_exists(const std::string& path) {
+    if (fs::exists(path)) return;
+    const std::string journal = journal_path(path);
+    if (fs::exists(journal)) {
+        throw input_error(fmt::format(
+            "{}: no such file yet; {} holds its unfinished run (`vigil info {}` tells how far; "
+            "the same `vigil run` with --resume finishes it)",
+            path, journal, path));
+    }
+    throw input_error(path + ": no such file");
 }
 
 run_outcome run_to_file(const scan_plan& plan, const model& chosen, const run_request& request) {
@@ -161,13 +189,21 @@ void merge_shards(const std::vector<std::string>& inputs, const std::string& out
                   const std::string& command_line) {
     if (inputs.empty()) throw input_error("merge: give the shard files to join");
     check_output_directory(output);
+    for (const auto& input : inputs) {
+        std::error_code unrelated;
+        if (fs::equivalent(input, output, unrelated)) {
+            throw input_error(fmt::format(
+                "{}: -o names an input shard file ({}); give the merged file a new name", output,
+                input));
+        }
+    }
     if (fs::exists(output) && !overwrite) {
         throw input_error(output + ": output exists; pass --overwrite to replace it");
     }
 
     std::vector<result_file> shards;
     for (const auto& input : inputs) {
-        if (!fs::exists(input)) throw input_error(input + ": no such file");
+        require_result_exists(input);
         shards.emplace_back(input, false);
         if (!shards.back().complete()) {
             throw input_error(input + ": this shard did not finish (no completion mark)");

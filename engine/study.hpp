@@ -48,11 +48,16 @@ enum class run_outcome { completed, already_complete };
 std::string journal_path(const std::string& output);
 std::string partial_path(const std::string& output);
 
+// input_error unless the result file `path` exists; when only its journal does, the message
+// says the run is unfinished and how to continue it.
+void require_result_exists(const std::string& path);
+
 // Checks the output paths before any work (exit 2 on conflicts), then runs or resumes.
 run_outcome run_to_file(const scan_plan& plan, const model& chosen, const run_request& request);
 
-// Joins the complete shard files of one scan into `output`; input_error if they come from
-// different scans, seeds, shard counts or format versions, or do not cover every shard once.
+// Joins the complete shard files of one scan into `output`; input_error if `output` is one of
+// them, or they come from different scans, seeds, shard counts or format versions, or do not
+// cover every shard once.
 void merge_shards(const std::vector<std::string>& inputs, const std::string& output, bool overwrite,
                   const std::string& command_line);
 

@@ -123,6 +123,51 @@ TEST_F(cli, analyze_prints_a_table_and_stores_the_analysis) {
     EXPECT_TRUE(document["points"][0].contains("auc"));
 }
 
+// A full disk while /analysis is stored, with a file-size limit standing in for it (writes past
+// the limit fail with EFBIG): whether the copy or the HDF5 writes into it hit the limit, the
+// finished file stays byte for byte as it was, no scratch copy is left, and the cause is named.
+TEST_F(cli, a_full_disk_while_storing_the_analysis_leaves_the_file_unchanged) {
+    write("small.toml", small_scan);
+    ASSERT_EQ(vigil("run small.toml").status, 0);
+    const std::string before = slurp(path("small.h5"));
+    // /bin/sh counts `ulimit -f` in 512-byte blocks (POSIX). Half the file: the copy fails; a
+    // few blocks more than the file: the copy fits and the HDF5 writes into it fail.
+    const auto blocks = fs::file_size(path("small.h5")) / 512;
+    for (const auto limit : {blocks / 2, blocks + 4}) {
+        const auto full =
+            vigil("analyze small.h5", "", "trap '' XFSZ; ulimit -f " + std::to_string(limit) + ";");
+        EXPECT_EQ(full.status, 1) << limit << " blocks: " << full.err;
+        EXPECT_NE(full.err.find("File too large"), std::string::npos) << full.err;
+        EXPECT_NE(full.err.find(limit > blocks ? "HDF5: cannot" : "cannot write"),
+                  std::string::npos)
+            << full.err;
+        EXPECT_NE(full.err.find("the file is unchanged"), std::string::npos) << full.err;
+        EXPECT_EQ(std::count(full.err.begin(), full.err.end(), '\n'), 1) << full.err;
+        EXPECT_NE(full.out.find("p_fn_at_fp"), std::string::npos) << "the table is printed";
+        EXPECT_TRUE(slurp(path("small.h5")) == before) << limit << " blocks: the file changed";
+        EXPECT_FALSE(fs::exists(path("small.h5.analysis.partial")));
+    }
+    ASSERT_EQ(vigil("analyze small.h5").status, 0);
+    const auto h5file = h5::open_file(path("small.h5"), false);
+    EXPECT_TRUE(h5::exists(h5file, "analysis/p_fn_at_fp"));
+}
+
+// Older versions built /analysis in place under "analysis.incomplete"; one they left behind
+// must not stop the file from being analysed again.
+TEST_F(cli, a_leftover_scratch_analysis_group_is_replaced) {
+    write("small.toml", small_scan);
+    ASSERT_EQ(vigil("run small.toml").status, 0);
+    {
+        const auto h5file = h5::open_file(path("small.h5"), true);
+        h5::create_group(h5file, "analysis.incomplete");
+    }
+    const auto analyze = vigil("analyze small.h5 --format csv");
+    ASSERT_EQ(analyze.status, 0) << analyze.err;
+    const auto h5file = h5::open_file(path("small.h5"), false);
+    EXPECT_FALSE(h5::exists(h5file, "analysis.incomplete"));
+    EXPECT_TRUE(h5::exists(h5file, "analysis/auc"));
+}
+
 TEST_F(cli, info_version_help_and_models) {
     write("small.toml", small_scan);
     ASSERT_EQ(vigil("run small.toml").status, 0);
@@ -242,6 +287,39 @@ TEST_F(cli, unreadable_or_foreign_files_are_refused) {
     const auto info = vigil("info foreign.h5");
     EXPECT_EQ(info.status, 2);
     EXPECT_NE(info.err.find("not a vigil result file"), std::string::npos);
+
+    fs::create_directory(path("adir.h5"));
+    for (const auto* command : {"analyze adir.h5", "info adir.h5", "merge adir.h5 -o m.h5"}) {
+        const auto directory = vigil(command);
+        EXPECT_EQ(directory.status, 2) << command;
+        EXPECT_NE(directory.err.find("adir.h5: is a directory"), std::string::npos)
+            << command << ": " << directory.err;
+    }
+}
+
+TEST_F(cli, a_run_journal_given_as_a_result_file_is_named_as_one) {
+    write("small.toml", small_scan);
+    const auto killed =
+        vigil("run small.toml --block 50 -o part.h5", "VIGIL_FAULT_KILL_AT_JOURNAL_BYTE=3000");
+    ASSERT_NE(killed.status, 0);
+    ASSERT_TRUE(fs::exists(path("part.h5.journal")));
+    for (const auto* command : {"analyze part.h5.journal", "merge part.h5.journal -o m.h5"}) {
+        const auto journal = vigil(command);
+        EXPECT_EQ(journal.status, 2) << command;
+        EXPECT_NE(journal.err.find("journal of an unfinished run"), std::string::npos)
+            << command << ": " << journal.err;
+        EXPECT_NE(journal.err.find("--resume"), std::string::npos) << journal.err;
+        EXPECT_EQ(std::count(journal.err.begin(), journal.err.end(), '\n'), 1) << journal.err;
+    }
+    for (const auto* command : {"analyze part.h5", "merge part.h5 -o m.h5"}) {
+        const auto missing = vigil(command);
+        EXPECT_EQ(missing.status, 2) << command;
+        EXPECT_NE(missing.err.find("part.h5.journal holds its unfinished run"), std::string::npos)
+            << command << ": " << missing.err;
+        EXPECT_NE(missing.err.find("--resume"), std::string::npos) << missing.err;
+    }
+    EXPECT_EQ(vigil("info part.h5.journal").status, 0);
+    EXPECT_FALSE(fs::exists(path("m.h5")));
 }
 
 TEST_F(cli, unwritable_output_directory_is_a_failed_run) {

@@ -97,6 +97,20 @@ TEST_F(cluster, merge_refuses_mismatched_or_incomplete_sets) {
     EXPECT_NE(counts.err.find("shard count"), std::string::npos) << counts.err;
     EXPECT_FALSE(fs::exists(path("m.h5")));
     EXPECT_FALSE(fs::exists(path("m.h5.partial")));
+
+    // -o naming one of the inputs would replace a shard with the merge being read from it.
+    const std::string shard_before = slurp(path("scan.shard-1-of-2.h5"));
+    for (const auto* overwrite : {"", " --overwrite"}) {
+        const auto onto_input =
+            vigil(std::string(
+                      "merge scan.shard-1-of-2.h5 scan.shard-2-of-2.h5 -o ./scan.shard-1-of-2.h5") +
+                  overwrite);
+        EXPECT_EQ(onto_input.status, 2) << onto_input.err;
+        EXPECT_NE(onto_input.err.find("-o names an input"), std::string::npos) << onto_input.err;
+        EXPECT_FALSE(fs::exists(path("scan.shard-1-of-2.h5.partial")));
+    }
+    EXPECT_TRUE(slurp(path("scan.shard-1-of-2.h5")) == shard_before);
+
     EXPECT_EQ(vigil("run scan.toml --shard 3/2").status, 2);
     EXPECT_EQ(vigil("run scan.toml --shard x").status, 2);
 }
@@ -182,6 +196,40 @@ TEST_F(cluster, a_full_disk_fails_the_run_with_exit_1_and_no_finished_file) {
     const auto resumed = vigil("run scan.toml --resume -o out.h5");
     EXPECT_EQ(resumed.status, 0) << resumed.err;
     EXPECT_TRUE(result_file(path("out.h5"), false).complete());
+}
+
+// The journal is complete but the disk fills while the HDF5 file is built from it: the half-built
+// OUT.partial is removed, the journal kept, the cause named, and --resume later finishes the run.
+TEST_F(cluster, a_full_disk_while_building_the_file_keeps_the_journal) {
+    write("scan.toml", scan);
+    ASSERT_EQ(vigil("run scan.toml -o reference.h5").status, 0);
+    ASSERT_GT(fs::file_size(path("reference.h5")), 64u * 1024) << "too small for the limit";
+    const auto killed =
+        vigil("run scan.toml --block 20 -o out.h5", "VIGIL_FAULT_KILL_AT=building-result-file");
+    ASSERT_NE(killed.status, 0);
+    ASSERT_TRUE(fs::exists(path("out.h5.journal")));
+
+    const auto full = vigil("run scan.toml --resume -o out.h5", "", "trap '' XFSZ; ulimit -f 64;");
+    EXPECT_EQ(full.status, 1) << full.err;
+    EXPECT_NE(full.err.find("File too large"), std::string::npos) << full.err;
+    EXPECT_NE(full.err.find("out.h5.journal"), std::string::npos) << full.err;
+    EXPECT_NE(full.err.find("--resume"), std::string::npos) << full.err;
+    EXPECT_FALSE(fs::exists(path("out.h5")));
+    EXPECT_FALSE(fs::exists(path("out.h5.partial")));
+    EXPECT_TRUE(fs::exists(path("out.h5.journal")));
+
+    const auto resumed = vigil("run scan.toml --resume -o out.h5");
+    ASSERT_EQ(resumed.status, 0) << resumed.err;
+    EXPECT_EQ(result_bytes(path("out.h5")), result_bytes(path("reference.h5")));
+    EXPECT_FALSE(fs::exists(path("out.h5.journal")));
+}
+
+TEST_F(cluster, merging_one_shard_file_says_file_not_files) {
+    write("scan.toml", scan);
+    ASSERT_EQ(vigil("run scan.toml --shard 1/1 -o whole.h5").status, 0);
+    const auto merge = vigil("merge whole.h5 -o merged.h5");
+    ASSERT_EQ(merge.status, 0) << merge.err;
+    EXPECT_NE(merge.err.find("merged 1 shard file into merged.h5"), std::string::npos) << merge.err;
 }
 
 }  // namespace

@@ -215,7 +215,8 @@ int run_command(const run_arguments& arguments, const std::string& command_line,
 int merge_command(const std::vector<std::string>& inputs, const std::string& output, bool overwrite,
                   const std::string& command_line) {
     merge_shards(inputs, output, overwrite, command_line);
-    fmt::print(stderr, "vigil: merged {} shard files into {}\n", inputs.size(), output);
+    fmt::print(stderr, "vigil: merged {} shard file{} into {}\n", inputs.size(),
+               inputs.size() == 1 ? "" : "s", output);
     return 0;
 }
 
@@ -353,14 +354,7 @@ int analyze_command(const analyze_arguments& arguments) {
     if (!(arguments.confidence_level > 0 && arguments.confidence_level < 1)) {
         throw input_error("--confidence: must be in (0, 1)");
     }
-    if (!fs::exists(arguments.file_path)) {
-        if (fs::exists(arguments.file_path + ".journal")) {
-            throw input_error(arguments.file_path + ": no such file yet; " + arguments.file_path +
-                              ".journal holds its unfinished run (`vigil info " +
-                              arguments.file_path + "` tells how far; `--resume` continues it)");
-        }
-        throw input_error(arguments.file_path + ": no such file");
-    }
+    require_result_exists(arguments.file_path);
     const bool plotting = !arguments.plot_directory.empty();
     if (plotting && !arguments.store) {
         throw input_error("--plot draws from the analysis stored in the file; drop --no-store");
@@ -377,23 +371,17 @@ int analyze_command(const analyze_arguments& arguments) {
         figures.emplace(arguments.file_path, arguments.plot_directory, arguments.overwrite);
         figures->check();
     }
-    // The analysis is stored in the file when it can be opened for writing; a read-only file,
-    // or one another program holds open, is still analysed and printed.
-    bool writable = arguments.store && access(arguments.file_path.c_str(), W_OK) == 0;
-    std::optional<result_file> opened;
-    if (writable) {
-        try {
-            opened.emplace(arguments.file_path, true);
-        } catch (const input_error&) {
-            writable = false;
-        }
-    }
+    // The analysis is stored when the file and its directory are writable (the file is replaced
+    // by an analysed copy); a read-only file is still analysed and printed.
+    const auto directory = fs::absolute(arguments.file_path).parent_path();
+    const bool writable = arguments.store && access(arguments.file_path.c_str(), W_OK) == 0 &&
+                          access(directory.c_str(), W_OK) == 0;
     if (plotting && !writable) {
         throw input_error(arguments.file_path +
-                          ": cannot be opened for writing (read-only, or open in another "
-                          "program); --plot stores the analysis in it first");
+                          ": cannot be written (the file or its directory is read-only); --plot "
+                          "stores the analysis in it first");
     }
-    if (!opened) opened.emplace(arguments.file_path, false);
+    std::optional<result_file> opened(std::in_place, arguments.file_path, false);
     result_file& file = *opened;
     require_complete(file);
     const model& chosen = find_model(file.model_name());
@@ -438,18 +426,16 @@ int analyze_command(const analyze_arguments& arguments) {
     }
     std::fflush(stdout);
 
+    opened.reset();  // closed before an analysed copy replaces it
     if (writable) {
-        file.write_analysis(analysis.rows, options);
+        store_analysis(arguments.file_path, analysis.rows, options);
     } else if (arguments.store) {
         fmt::print(stderr,
-                   "vigil: {} cannot be opened for writing (read-only, or open in another "
-                   "program); the analysis is printed but not stored\n",
+                   "vigil: {} cannot be written (the file or its directory is read-only); the "
+                   "analysis is printed but not stored\n",
                    arguments.file_path);
     }
-    if (figures) {
-        opened.reset();
-        figures->draw();
-    }
+    if (figures) figures->draw();
     return 0;
 }
 
