@@ -56,6 +56,10 @@ constexpr int maximum_restarts = 3;
 constexpr int evaluations_per_run = 4000;
 constexpr double boundary_margin = 1e-6;  // of a parameter's search range
 
+// Series whose spread lies in this range are fitted in their own units (fitting_unit).
+constexpr double comfortable_spread_low = 0x1p-10;
+constexpr double comfortable_spread_high = 0x1p10;
+
 void check_series(std::span<const double> time, std::span<const double> value) {
     if (time.size() != value.size()) {
         throw std::invalid_argument("stability model: time and value differ in length");
@@ -143,28 +147,29 @@ optimum run_bobyqa(const LogLikelihood& log_likelihood, const search_space& spac
     const auto n = static_cast<unsigned>(start.size());
     for (unsigned i = 0; i < n; ++i)
         start[i] = std::clamp(start[i], space.lower[i], space.upper[i]);
-    nlopt::opt opt(nlopt::LN_BOBYQA, n);
-    opt.set_lower_bounds(space.lower);
-    opt.set_upper_bounds(space.upper);
-    std::vector<double> step(n);
-    for (unsigned i = 0; i < n; ++i) {
-        // BOBYQA's first trust region must fit inside the bounds around the start.
-        const double room = std::max(space.upper[i] - start[i], start[i] - space.lower[i]);
-        step[i] = std::min(space.step[i], 0.5 * room);
-    }
-    opt.set_initial_step(step);
-    opt.set_ftol_abs(log_likelihood_tolerance);
-    std::vector<double> xtol(n);
-    for (unsigned i = 0; i < n; ++i) xtol[i] = 1e-10 * space.step[i];
-    opt.set_xtol_abs(xtol);
-    opt.set_maxeval(evaluations_per_run);
-    objective_data<LogLikelihood> data{&log_likelihood};
-    opt.set_min_objective(negative_log_likelihood<LogLikelihood>, &data);
-
     optimum result;
+    result.x = start;
     double minimum = infinity;
+    objective_data<LogLikelihood> data{&log_likelihood};
     try {
-        const auto code = opt.optimize(start, minimum);
+        // NLopt refuses some settings (a zero step) by throwing: that too is a failed fit.
+        nlopt::opt opt(nlopt::LN_BOBYQA, n);
+        opt.set_lower_bounds(space.lower);
+        opt.set_upper_bounds(space.upper);
+        std::vector<double> step(n);
+        for (unsigned i = 0; i < n; ++i) {
+            // BOBYQA's first trust region must fit inside the bounds around the start.
+            const double room = std::max(space.upper[i] - start[i], start[i] - space.lower[i]);
+            step[i] = std::min(space.step[i], 0.5 * room);
+        }
+        opt.set_initial_step(step);
+        opt.set_ftol_abs(log_likelihood_tolerance);
+        std::vector<double> xtol(n);
+        for (unsigned i = 0; i < n; ++i) xtol[i] = 1e-10 * space.step[i];
+        opt.set_xtol_abs(xtol);
+        opt.set_maxeval(evaluations_per_run);
+        opt.set_min_objective(negative_log_likelihood<LogLikelihood>, &data);
+        const auto code = opt.optimize(result.x, minimum);
         result.ended_on_tolerance =
             code == nlopt::SUCCESS || code == nlopt::FTOL_REACHED || code == nlopt::XTOL_REACHED;
         if (code == nlopt::MAXEVAL_REACHED) {
@@ -177,7 +182,6 @@ optimum run_bobyqa(const LogLikelihood& log_likelihood, const search_space& spac
     } catch (const std::exception& error) {
         result.message = std::string("the optimiser failed: ") + error.what();
     }
-    result.x = start;
     result.log_likelihood = minimum >= 1e300 ? -infinity : -minimum;
     result.evaluations = data.evaluations;
     return result;
@@ -617,6 +621,24 @@ lsn_fit fit_lsn(std::span<const double> time, std::span<const double> value, con
     fit.status = best.ended_on_tolerance ? fit_status::converged : fit_status::not_converged;
     fit.message = best.message;
     return fit;
+}
+
+// ---- units -----------------------------------------------------------------------------------
+
+double fitting_unit(std::span<const double> value) {
+    if (value.size() < 2) return 1;
+    double largest = 0;
+    for (const double x : value) largest = std::max(largest, std::fabs(x));
+    if (!(largest > 0) || !std::isfinite(largest)) return 1;
+    // The spread of value / largest, then scaled back: no overflow or underflow on the way.
+    double mean = 0;
+    for (const double x : value) mean += x / largest;
+    mean /= static_cast<double>(value.size());
+    double sum_of_squares = 0;
+    for (const double x : value) sum_of_squares += (x / largest - mean) * (x / largest - mean);
+    const double sd = std::sqrt(sum_of_squares / static_cast<double>(value.size() - 1)) * largest;
+    if (!(sd > 0) || (sd >= comfortable_spread_low && sd <= comfortable_spread_high)) return 1;
+    return std::ldexp(1.0, static_cast<int>(std::lround(std::log2(sd))));
 }
 
 // ---- the test --------------------------------------------------------------------------------

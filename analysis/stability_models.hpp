@@ -122,6 +122,16 @@ ou_fit fit_ou(std::span<const double> time, std::span<const double> value);
 lsn_fit fit_lsn(std::span<const double> time, std::span<const double> value, const ou_fit& ou_start,
                 std::span<const lsn_parameters> extra_starts = {});
 
+// ---- units -----------------------------------------------------------------------------------
+
+// The power of two by which a series is divided before it is fitted: 1 when the sample standard
+// deviation of `value` lies in [2^-10, 2^10] (or is 0), else 2^k nearest to it, so that fits
+// of series in extreme units (1e-20, 1e12) run at a spread near 1. Dividing by it is exact.
+// The OU maps back exactly (mean and sigma times the unit, log L minus (n - 1) log unit); the
+// LSN does not: its level moves with sqrt(R), a rate, so its x has a scale of its own and its
+// fit depends on the units the series is measured in.
+double fitting_unit(std::span<const double> value);
+
 // ---- the test --------------------------------------------------------------------------------
 
 // delta = 2 (log L_LSN - log L_OU); NaN unless both fits converged.

@@ -83,14 +83,16 @@ def draw_roc(ax, test):
     ax.set_title("ROC of delta: LSN against OU replicates", loc="left", fontsize=10)
     ax.plot([0, 1], [0, 1], color="gray", lw=0.8, ls="--")
     if test["roc_false_positive_rate"] is not None:
+        # Drawn above the frame and inside limits just beyond [0, 1], so that a perfect ROC
+        # (along the left and top edges) stays visible.
         ax.plot(test["roc_false_positive_rate"], test["roc_true_positive_rate"], color="tab:red",
-                lw=1.5, label=f"AUC {test['auc']:.3f} [{test['auc_lower']:.3f}, "
+                lw=1.5, zorder=3, clip_on=False, label=f"AUC {test['auc']:.3f} [{test['auc_lower']:.3f}, "
                 f"{test['auc_upper']:.3f}]")
         ax.legend(fontsize=8, loc="lower right")
     ax.set_xlabel("false-positive rate")
     ax.set_ylabel("true-positive rate")
-    ax.set_xlim(0, 1)
-    ax.set_ylim(0, 1)
+    ax.set_xlim(-0.02, 1.02)
+    ax.set_ylim(-0.02, 1.02)
 
 
 def main(result_path, figure_path):

@@ -148,6 +148,34 @@ TEST(stability_models, lsn_fit_never_falls_below_the_ou_fit_it_nests) {
     EXPECT_NEAR(fits.ou.parameters.mean, 4.0, 0.4);
 }
 
+TEST(stability_models, fitting_unit_is_one_in_the_comfortable_range_else_a_power_of_two) {
+    const std::vector<double> spread_one{4.0, 5.0, 6.0, 5.0, 4.0, 6.0};  // sd 0.894
+    EXPECT_EQ(fitting_unit(spread_one), 1.0);
+    for (const double scale : {0x1p-9, 0x1p9, 3.0}) {
+        std::vector<double> scaled = spread_one;
+        for (double& x : scaled) x *= scale;
+        EXPECT_EQ(fitting_unit(scaled), 1.0) << scale;
+    }
+    for (const int power : {-1000, -70, -12, 12, 70, 1000}) {
+        std::vector<double> scaled = spread_one;
+        for (double& x : scaled) x = std::ldexp(x, power);
+        EXPECT_EQ(fitting_unit(scaled), std::ldexp(1.0, power)) << power;
+    }
+    EXPECT_EQ(fitting_unit(std::vector<double>(8, 1e-300)), 1.0) << "constant";
+    EXPECT_EQ(fitting_unit(std::vector<double>{1e300, -1e300, 1e300, -1e300}), 0x1p997);
+}
+
+TEST(stability_models, fits_of_a_tiny_series_end_in_a_status_not_an_exception) {
+    // NLopt refuses a zero initial step (the OU mean's, from a spread that underflows) by
+    // throwing; the fit reports it instead.
+    const auto time = even_times(30, 1.0);
+    std::vector<double> tiny(30);
+    for (std::size_t i = 0; i < tiny.size(); ++i) tiny[i] = (i % 3 == 0 ? 2e-300 : 1e-300);
+    model_pair_fit fits;
+    EXPECT_NO_THROW(fits = fit_both(time, tiny));
+    EXPECT_TRUE(std::isnan(fits.delta) || std::isfinite(fits.delta));
+}
+
 TEST(stability_models, a_bootstrap_replicate_is_a_function_of_its_keys) {
     const auto time = even_times(40, 1.0);
     const ou_parameters ou{0.4, 3.0, 0.5};

@@ -5,6 +5,7 @@
 #include "engine/hdf5.hpp"
 #include "program_fixture.hpp"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -513,7 +514,9 @@ TEST_F(ews, model_test_on_a_constant_series_reports_no_fit_instead_of_a_number) 
     const auto result = vigil("ews flat.csv --surrogates 0 --model-test --bootstrap 10 -o f.h5");
     ASSERT_EQ(result.status, 0) << result.err;  // a result to report, not a failure
     EXPECT_NE(result.out.find("OU fit:  constant series"), std::string::npos) << result.out;
-    EXPECT_NE(result.out.find("no likelihood ratio"), std::string::npos) << result.out;
+    EXPECT_NE(result.out.find("no likelihood ratio: the series is constant"), std::string::npos)
+        << result.out;
+    EXPECT_EQ(result.out.find("did not converge"), std::string::npos) << result.out;
     EXPECT_EQ(result.out.find("delta = 2"), std::string::npos) << result.out;
     EXPECT_EQ(result.out.find("nan"), std::string::npos) << "undefined tau shown as -\n"
                                                          << result.out;
@@ -620,10 +623,135 @@ INSTANTIATE_TEST_SUITE_P(
         // A window given explicitly is still checked under --model-test.
         bad_input{"model_test_with_a_window_too_long", six_rows,
                   "--model-test --bootstrap 10 --window 5", "--window 5"},
+        bad_input{"repeated_indicator", ten_rows, "--indicators variance,sd,variance",
+                  "--indicators: \"variance\" is named twice"},
+        bad_input{"plot_names_a_directory", ten_rows, "--plot /tmp --overwrite",
+                  "--plot /tmp: is a directory; give a file name"},
+        bad_input{"plot_not_png", ten_rows, "--plot figure.pdf",
+                  "--plot figure.pdf: figures are PNG; give a name ending in .png"},
+        bad_input{"bandwidth_too_wide", ten_rows, "--bandwidth 1e308",
+                  "--bandwidth 1e+308: at most 10 times the series' span"},
+        bad_input{"repeated_column", "time,value,value\n1,3,3\n2,4,4\n3,5,5\n", "",
+                  "in.csv line 1: column \"value\" appears twice in the header (columns 2 and 3)"},
+        bad_input{"byte_order_mark_then_repeated_column", "\xEF\xBB\xBFtime,time\n1,2\n", "",
+                  "column \"time\" appears twice"},
+        bad_input{"value_too_large",
+                  "time,value\n1,3e200\n2,4e200\n3,3e200\n4,5e200\n5,4e200\n6,6e200\n",
+                  "--model-test --bootstrap 10", "in.csv line 2: value 3e+200 is beyond +-1e+70"},
+        bad_input{"values_too_close",
+                  "time,value\n1,3e-300\n2,4e-300\n3,3e-300\n4,5e-300\n5,4e-300\n6,6e-300\n7,"
+                  "5e-300\n8,7e-300\n9,6e-300\n10,8e-300\n",
+                  "", "below 1e-70, where the indicators underflow"},
         // Root may write anywhere the permissions say no; /proc refuses new files to anyone.
         bad_input{"plot_in_an_unwritable_directory", ten_rows, "--plot /proc/vigil-test.png",
                   "--plot /proc/vigil-test.png: cannot write in the directory /proc"}),
     [](const ::testing::TestParamInfo<bad_input>& test) { return test.param.label; });
+
+TEST_F(ews, refuses_a_directory_as_output_before_any_work) {
+    write("in.csv", ten_rows);
+    fs::create_directory(path("d1"));
+    for (const auto* overwrite : {"", " --overwrite"}) {
+        const auto result = vigil(std::string("ews in.csv --surrogates 10 -o d1") + overwrite);
+        EXPECT_EQ(result.status, 2) << result.err;
+        EXPECT_NE(result.err.find("-o d1: is a directory; give a file name"), std::string::npos)
+            << result.err;
+        EXPECT_EQ(result.out, "") << "no work before the refusal";
+        EXPECT_TRUE(fs::is_empty(path("d1")));
+    }
+}
+
+TEST_F(ews, refuses_an_output_that_names_the_input_series) {
+    write("mine.csv", ten_rows);
+    for (const auto* arguments :
+         {"-o mine.csv", "-o ./mine.csv --overwrite", "--plot mine.csv --overwrite"}) {
+        const auto result = vigil(std::string("ews mine.csv --surrogates 5 ") + arguments);
+        EXPECT_EQ(result.status, 2) << arguments << ": " << result.err;
+        EXPECT_NE(result.err.find("names the input series mine.csv"), std::string::npos)
+            << arguments << ": " << result.err;
+        EXPECT_EQ(result.out, "");
+        EXPECT_EQ(slurp(path("mine.csv")), ten_rows);
+    }
+}
+
+TEST_F(ews, strips_a_utf8_byte_order_mark_from_the_header) {
+    write("bom.csv", std::string("\xEF\xBB\xBF") + ten_rows);
+    const auto result = vigil("ews bom.csv --time time --surrogates 0");
+    ASSERT_EQ(result.status, 0) << result.err;
+    EXPECT_NE(result.out.find("column \"value\" against \"time\""), std::string::npos)
+        << result.out;
+}
+
+TEST_F(ews, control_bytes_of_a_cell_are_escaped_in_the_message) {
+    write("nul.csv", std::string("time,value\n0,1\0"
+                                 "2\n1,2\n",
+                                 18));
+    const auto result = vigil("ews nul.csv");
+    EXPECT_EQ(result.status, 2);
+    EXPECT_NE(result.err.find("nul.csv line 2: column \"value\": \"1\\x002\" is not a number"),
+              std::string::npos)
+        << result.err;
+    EXPECT_EQ(result.err.find('\0'), std::string::npos);
+}
+
+TEST_F(ews, the_time_range_keeps_its_span_at_large_times) {
+    std::string csv = "time,value\n";
+    for (int i = 0; i < 20; ++i) {
+        csv += std::to_string(-1000019 + i) + "," + std::to_string(3 + (i * 7) % 5) + "\n";
+    }
+    write("late.csv", csv);
+    const auto result = vigil("ews late.csv --surrogates 0");
+    ASSERT_EQ(result.status, 0) << result.err;
+    EXPECT_NE(result.out.find("(20 points, -1.00002e+06 to -1e+06)"), std::string::npos)
+        << result.out;
+}
+
+// The model test in extreme units: the series divided by a power of two near its spread is
+// fitted (exactly: the division is exact), so the fits converge at any scale, delta is that of
+// the divided series bit for bit, and the OU's mean comes back in the series' units. (The LSN
+// is not scale-free, so delta does depend on the units within the comfortable range.)
+TEST_F(ews, model_test_fits_a_series_in_extreme_units) {
+    std::vector<double> x{5.0};
+    std::uint64_t state = 12345;
+    for (int i = 1; i < 60; ++i) {
+        state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+        const double uniform = static_cast<double>(state >> 11) / 9007199254740992.0 - 0.5;
+        x.push_back(x.back() + 0.25 * (5.0 - x.back()) + 1.2 * uniform);
+    }
+    struct fitted {
+        double delta, unit, ou_mean;
+    };
+    const auto fit = [&](const std::vector<double>& values, const std::string& name) {
+        std::string csv = "time,value\n";
+        for (std::size_t i = 0; i < values.size(); ++i) {
+            csv += fmt::format("{},{:.17g}\n", i, values[i]);
+        }
+        write(name + ".csv", csv);
+        const auto result = vigil(
+            "ews " + name + ".csv --surrogates 0 --model-test --bootstrap 10 -o " + name + ".h5");
+        EXPECT_EQ(result.status, 0) << name << ": " << result.err;
+        EXPECT_NE(result.out.find("OU fit:  converged"), std::string::npos) << result.out;
+        EXPECT_NE(result.out.find("LSN fit: converged"), std::string::npos) << result.out;
+        const auto file = h5::open_file(path(name + ".h5"), false);
+        const auto group = h5::open_group(file, "model_test");
+        return fitted{h5::read_double_attribute(group, "delta"),
+                      h5::read_double_attribute(group, "fitting_unit"),
+                      h5::read_vector(group, "parameters")[1]};
+    };
+    EXPECT_EQ(fit(x, "unscaled").unit, 1.0);
+    for (const double scale : {1e-20, 1e-8, 1e6, 1e60}) {
+        const auto name = fmt::format("scaled_{:g}", scale);
+        std::vector<double> scaled = x;
+        for (double& v : scaled) v *= scale;
+        const auto extreme = fit(scaled, name);
+        ASSERT_NE(extreme.unit, 1.0) << scale;
+        ASSERT_TRUE(std::isfinite(extreme.delta)) << scale;
+        for (double& v : scaled) v /= extreme.unit;
+        const auto comfortable = fit(scaled, name + "_divided");
+        EXPECT_EQ(comfortable.unit, 1.0);
+        EXPECT_EQ(extreme.delta, comfortable.delta) << scale;
+        EXPECT_EQ(extreme.ou_mean, comfortable.ou_mean * extreme.unit) << scale;
+    }
+}
 
 TEST_F(ews, refuses_to_replace_an_existing_output) {
     write("out.h5", "precious");

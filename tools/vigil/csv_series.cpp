@@ -9,6 +9,7 @@
 #include <cctype>
 #include <charconv>
 #include <cmath>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <optional>
@@ -16,6 +17,8 @@
 namespace vigil::cli {
 
 namespace {
+
+constexpr const char* utf8_byte_order_mark = "\xEF\xBB\xBF";
 
 // libcsv (Debian libcsv-dev) does the field splitting and quoting; the other packaged C++
 // parser (libfccp-dev) fixes the column count at compile time, which arbitrary files do not
@@ -65,6 +68,21 @@ private:
     std::vector<std::string> fields_;
 };
 
+// A cell or column name as it may be quoted in a message: control bytes (NUL, tab, escape...)
+// are written \xNN, so that the message is complete and prints as one line.
+std::string printable(const std::string& text) {
+    std::string out;
+    for (const char c : text) {
+        const auto byte = static_cast<unsigned char>(c);
+        if (byte < 0x20 || byte == 0x7f) {
+            out += fmt::format("\\x{:02x}", byte);
+        } else {
+            out += c;
+        }
+    }
+    return out;
+}
+
 std::string trimmed(const std::string& text) {
     const auto first = text.find_first_not_of(" \t\r");
     if (first == std::string::npos) return "";
@@ -80,19 +98,17 @@ bool is_missing_marker(const std::string& cell) {
 }
 
 std::string column_list(const std::vector<std::string>& columns) {
-    return fmt::format("{}", fmt::join(columns, ", "));
+    std::vector<std::string> shown;
+    for (const auto& column : columns) shown.push_back(printable(column));
+    return fmt::format("{}", fmt::join(shown, ", "));
 }
 
 std::size_t find_column(const std::vector<std::string>& columns, const std::string& name,
                         const std::string& option, const std::string& path) {
-    const auto count = std::count(columns.begin(), columns.end(), name);
-    if (count == 0) {
+    // The header has no repeated names (checked when it is read).
+    if (std::count(columns.begin(), columns.end(), name) == 0) {
         throw input_error(fmt::format("{} \"{}\": {} has no such column (columns: {})", option,
-                                      name, path, column_list(columns)));
-    }
-    if (count > 1) {
-        throw input_error(
-            fmt::format("{} \"{}\": {} has {} columns of that name", option, name, path, count));
+                                      printable(name), path, column_list(columns)));
     }
     return static_cast<std::size_t>(std::find(columns.begin(), columns.end(), name) -
                                     columns.begin());
@@ -103,7 +119,8 @@ double parse_cell(const std::string& cell, const std::string& path, std::size_t 
     const std::string text = trimmed(cell);
     if (is_missing_marker(text)) {
         throw input_error(fmt::format("{} line {}: column \"{}\" has a missing value{}", path, line,
-                                      column, text.empty() ? "" : " (" + text + ")"));
+                                      printable(column),
+                                      text.empty() ? "" : " (" + printable(text) + ")"));
     }
     double value = 0;
     const char* begin = text.data();
@@ -111,11 +128,11 @@ double parse_cell(const std::string& cell, const std::string& path, std::size_t 
     const auto [end, status] = std::from_chars(begin, text.data() + text.size(), value);
     if (status != std::errc() || end != text.data() + text.size()) {
         throw input_error(fmt::format("{} line {}: column \"{}\": \"{}\" is not a number", path,
-                                      line, column, text));
+                                      line, printable(column), printable(text)));
     }
     if (!std::isfinite(value)) {
         throw input_error(fmt::format("{} line {}: column \"{}\": \"{}\" is not a finite number",
-                                      path, line, column, text));
+                                      path, line, printable(column), printable(text)));
     }
     return value;
 }
@@ -142,6 +159,10 @@ csv_series read_csv_series(const std::string& path, const std::string& time_colu
 
     while (std::getline(in, line)) {
         ++line_number;
+        // A UTF-8 byte-order mark (spreadsheet exports) is not part of the first column's name.
+        if (line_number == 1 && line.starts_with(utf8_byte_order_mark)) {
+            line.erase(0, std::strlen(utf8_byte_order_mark));
+        }
         if (!line.empty() && line.back() == '\r') line.pop_back();
         const std::string content = trimmed(line);
         if (content.empty() || content.front() == '#') continue;
@@ -155,6 +176,17 @@ csv_series read_csv_series(const std::string& path, const std::string& time_colu
             const auto names = splitter->split(line, error);
             if (!names) throw input_error(fmt::format("{} line {}: {}", path, line_number, error));
             for (const auto& name : *names) series.columns.push_back(trimmed(name));
+            for (std::size_t c = 0; c < series.columns.size(); ++c) {
+                const auto first =
+                    std::find(series.columns.begin(), series.columns.end(), series.columns[c]);
+                if (first != series.columns.begin() + static_cast<std::ptrdiff_t>(c)) {
+                    throw input_error(fmt::format(
+                        "{} line {}: column \"{}\" appears twice in the header (columns {} and "
+                        "{}); give every column its own name",
+                        path, line_number, printable(series.columns[c]),
+                        first - series.columns.begin() + 1, c + 1));
+                }
+            }
 
             if (!time_column.empty()) {
                 time_index = find_column(series.columns, time_column, "--time", path);
@@ -178,12 +210,12 @@ csv_series read_csv_series(const std::string& path, const std::string& time_colu
                 }
                 if (value_index == series.columns.size()) {
                     throw input_error(fmt::format("{}: no column besides the time column \"{}\"",
-                                                  path, series.columns[time_index]));
+                                                  path, printable(series.columns[time_index])));
                 }
             }
             if (has_time && time_index == value_index) {
                 throw input_error(fmt::format("--time and --column both name \"{}\"",
-                                              series.columns[value_index]));
+                                              printable(series.columns[value_index])));
             }
             series.time_column = has_time ? series.columns[time_index] : "";
             series.value_column = series.columns[value_index];

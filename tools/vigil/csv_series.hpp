@@ -2,9 +2,11 @@
 
 // One numeric time series read from a CSV file: a header line of column names, then one row
 // per sample; comma- or tab-separated (decided by the header line), fields may be quoted,
-// blank lines and lines starting with '#' are skipped. Every problem (no file, no rows, a
-// missing or non-numeric cell, a time that does not increase, an unknown column) is an
-// input_error whose message names the file and the line or the option. Reads only.
+// blank lines and lines starting with '#' are skipped, a UTF-8 byte-order mark before the
+// header is dropped, and every column needs its own name. Every problem (no file, no rows, a
+// missing or non-numeric cell, a time that does not increase, an unknown or repeated column) is
+// an input_error whose message names the file and the line or the option, with control bytes
+// of quoted cells written \xNN. Reads only.
 
 #include <cstddef>
 #include <string>

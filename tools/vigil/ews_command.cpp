@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cmath>
 #include <cstdint>
@@ -67,6 +68,10 @@ enum ews_stream : std::uint64_t { ar1_surrogate_stream = 1, phase_surrogate_stre
 constexpr double nan = std::numeric_limits<double>::quiet_NaN();
 constexpr double even_step_tolerance = 1e-6;  // relative; CSV times carry ~1e-13 rounding
 constexpr std::size_t minimum_windows = 3;    // Kendall tau of fewer points says nothing
+// Kurtosis sums fourth powers of the residuals: beyond these, they overflow or underflow.
+constexpr double largest_magnitude = 1e70;     // of a value
+constexpr double smallest_spread = 1e-70;      // max - min of a series that is not constant
+constexpr double widest_bandwidth_spans = 10;  // a Gaussian bandwidth in time units, at most
 constexpr std::size_t fewest_bootstrap = 10;
 constexpr std::size_t most_bootstrap = 100000;
 
@@ -82,14 +87,35 @@ std::string number_text(double value) {
     return fmt::format("{:.4g}", value);
 }
 
+// "first to last" with as many significant digits as it takes to tell them apart.
+std::string time_range_text(double first, double last) {
+    for (int digits = 4; digits < 17; ++digits) {
+        const auto first_text = fmt::format("{:.{}g}", first, digits);
+        const auto last_text = fmt::format("{:.{}g}", last, digits);
+        if (first_text != last_text) return fmt::format("{} to {}", first_text, last_text);
+    }
+    return fmt::format("{} to {}", first, last);
+}
+
 std::string p_value_text(double p) {
     return std::isnan(p) ? "-" : fmt::format("{:.4f}", p);
 }
 
 // ---- checks on the input, all before anything is computed or written --------------------
 
-void check_output_path(const std::string& path, const char* option, bool overwrite) {
+// Each output must be a file name of its own: not a directory, not the input series (which
+// --overwrite would destroy), not existing unless --overwrite.
+void check_output_path(const std::string& path, const char* option, bool overwrite,
+                       const std::string& series_path) {
     if (path.empty()) return;
+    if (fs::is_directory(path)) {
+        throw input_error(fmt::format("{} {}: is a directory; give a file name", option, path));
+    }
+    std::error_code not_comparable;
+    if (fs::exists(path) && fs::equivalent(path, series_path, not_comparable)) {
+        throw input_error(fmt::format("{} {}: names the input series {}; give another file name",
+                                      option, path, series_path));
+    }
     if (fs::exists(path) && !overwrite) {
         throw input_error(
             fmt::format("{} {}: exists; pass --overwrite to replace it", option, path));
@@ -109,6 +135,50 @@ void check_output_path(const std::string& path, const char* option, bool overwri
     }
     close(descriptor);
     unlink(probe.c_str());
+}
+
+// The figure is drawn as PNG whatever the name says; another extension would mislabel it.
+void check_figure_name(const std::string& path) {
+    if (path.empty()) return;
+    std::string extension = fs::path(path).extension().string();
+    std::transform(extension.begin(), extension.end(), extension.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    if (extension != ".png") {
+        throw input_error(
+            fmt::format("--plot {}: figures are PNG; give a name ending in .png", path));
+    }
+}
+
+// A repeated indicator would be tested twice (its surrogates drawn twice) and stored twice.
+void check_indicator_names(const std::vector<std::string>& names) {
+    for (std::size_t k = 0; k < names.size(); ++k) {
+        if (std::find(names.begin(), names.begin() + static_cast<std::ptrdiff_t>(k), names[k]) !=
+            names.begin() + static_cast<std::ptrdiff_t>(k)) {
+            throw input_error(fmt::format(
+                "--indicators: \"{}\" is named twice; name each indicator once", names[k]));
+        }
+    }
+}
+
+// Values whose fourth powers overflow, or whose spread underflows when raised to the fourth,
+// give indicators of infinity, 0 or none: refused, naming the limit, rather than reported.
+void check_value_magnitudes(const csv_series& series) {
+    const auto& x = series.values;
+    for (std::size_t i = 0; i < x.size(); ++i) {
+        if (std::fabs(x[i]) > largest_magnitude) {
+            throw input_error(fmt::format(
+                "{} line {}: value {} is beyond +-{:g}, where the indicators overflow; give the "
+                "series in other units",
+                series.path, series.lines[i], x[i], largest_magnitude));
+        }
+    }
+    const auto [low, high] = std::minmax_element(x.begin(), x.end());
+    if (*high > *low && *high - *low < smallest_spread) {
+        throw input_error(fmt::format(
+            "{}: the values span only {} (from {} to {}), below {:g}, where the indicators "
+            "underflow; give the series in other units",
+            series.path, *high - *low, *low, *high, smallest_spread));
+    }
 }
 
 void check_even_sampling(const csv_series& series) {
@@ -173,6 +243,13 @@ resolved_settings resolve_settings(const ews_arguments& arguments, const csv_ser
             fmt::format("--bandwidth {}: must be > 0 (a fraction of the series up "
                         "to 1, or time units above 1)",
                         arguments.bandwidth));
+    }
+    const double span_time = series.time.back() - series.time.front();
+    if (arguments.bandwidth > 1 && !(arguments.bandwidth <= widest_bandwidth_spans * span_time)) {
+        throw input_error(fmt::format(
+            "--bandwidth {}: at most {} times the series' span ({} time units); a wider kernel "
+            "gives the same flat trend",
+            arguments.bandwidth, widest_bandwidth_spans, number_text(span_time)));
     }
     if (arguments.bandwidth <= 1) {
         options.detrending.bandwidth = an::series_length::fraction(arguments.bandwidth);
@@ -351,10 +428,12 @@ void print_report(const ews_arguments& arguments, const csv_series& series,
     const auto& options = settings.options;
     const auto& result = outcome.result;
     const std::size_t n = series.values.size();
-    fmt::print("{}: column \"{}\" against {} ({} points, {} to {})\n", series.path,
-               series.value_column,
+    const bool range_readable = number_text(series.time.front()) != number_text(series.time.back());
+    fmt::print("{}: column \"{}\" against {} ({} points, {})\n", series.path, series.value_column,
                series.time_column.empty() ? "row number" : "\"" + series.time_column + "\"", n,
-               number_text(series.time.front()), number_text(series.time.back()));
+               range_readable
+                   ? number_text(series.time.front()) + " to " + number_text(series.time.back())
+                   : time_range_text(series.time.front(), series.time.back()));
     if (!outcome.indicators) {
         fmt::print("{}\n", outcome.indicators_note);
         if (outcome.model_test) print_model_test(*outcome.model_test, arguments.seed);
@@ -636,14 +715,17 @@ ews_command::~ews_command() = default;
 
 int ews_command::run(const std::string& command_line) const {
     const auto& arguments = *arguments_;
-    check_output_path(arguments.output_path, "-o", arguments.overwrite);
-    check_output_path(arguments.plot_path, "--plot", arguments.overwrite);
+    check_output_path(arguments.output_path, "-o", arguments.overwrite, arguments.series_path);
+    check_output_path(arguments.plot_path, "--plot", arguments.overwrite, arguments.series_path);
     if (!arguments.output_path.empty() && arguments.output_path == arguments.plot_path) {
         throw input_error("-o and --plot name the same file");
     }
+    check_figure_name(arguments.plot_path);
+    check_indicator_names(arguments.indicators);
 
     const csv_series series =
         read_csv_series(arguments.series_path, arguments.time_column, arguments.value_column);
+    check_value_magnitudes(series);
     if (subcommand_->get_option("--bootstrap")->count() > 0 && !arguments.model_test) {
         throw input_error("--bootstrap: only with --model-test");
     }

@@ -33,10 +33,12 @@
 //                         L_LSN - log L_OU), NaN unless both fits converged), bootstrap
 //                         (replicates per model, 0 when a fit failed), p_value, auc, auc_lower,
 //                         auc_upper (95% stratified bootstrap), threshold_at_5_percent,
-//                         power_at_5_percent, seconds
+//                         power_at_5_percent, seconds, fitting_unit (the power of two the
+//                         series was divided by for the fits; 1 for spreads in [2^-10, 2^10])
 //   /model_test/parameter_names, parameters, parameters_lower, parameters_upper
 //                         ou_rate, ou_mean, ou_sigma, lsn_r0, lsn_m, lsn_theta, lsn_sigma fitted
-//                         to the series, with 95% percentile intervals from the bootstrap
+//                         to the series, with 95% percentile intervals from the bootstrap; the
+//                         OU's in the series' units, the LSN's in units of x / fitting_unit
 //   /model_test/null_delta, test_delta
 //                         delta of each replicate simulated from the fitted OU (null) and from
 //                         the fitted LSN (test); NaN where a refit did not converge

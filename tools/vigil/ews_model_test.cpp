@@ -29,6 +29,8 @@ enum model_test_stream : std::uint64_t {
 };
 
 constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+constexpr std::size_t ou_mean_index = 1;  // in parameter_row
+constexpr std::size_t ou_sigma_index = 2;
 constexpr double confidence_level = 0.95;
 constexpr std::uint64_t auc_resamples = 2000;
 
@@ -98,6 +100,30 @@ private:
     std::mutex mutex_;
 };
 
+void ou_to_series_units(an::model_pair_fit& fit, double unit) {
+    fit.ou.parameters.mean *= unit;
+    fit.ou.parameters.sigma *= unit;
+}
+
+// The OU parameters (mean, sigma) of every fit and both observed log-likelihoods from the
+// fitting units back to the series' (a density in x / unit is unit times the density in x).
+void to_series_units(model_test_outcome& outcome, std::size_t points) {
+    const double unit = outcome.unit;
+    if (unit == 1) return;
+    ou_to_series_units(outcome.observed, unit);
+    const double log_jacobian = static_cast<double>(points - 1) * std::log(unit);
+    outcome.observed.ou.log_likelihood -= log_jacobian;
+    outcome.observed.lsn.log_likelihood -= log_jacobian;
+    for (auto& replicate : outcome.replicates) {
+        ou_to_series_units(replicate.under_ou, unit);
+        ou_to_series_units(replicate.under_lsn, unit);
+    }
+    for (const std::size_t k : {ou_mean_index, ou_sigma_index}) {
+        outcome.parameter_lower[k] *= unit;
+        outcome.parameter_upper[k] *= unit;
+    }
+}
+
 }  // namespace
 
 std::vector<std::string> model_test_parameter_names() {
@@ -110,7 +136,12 @@ model_test_outcome run_model_test(std::span<const double> time, std::span<const 
     model_test_outcome outcome;
     fmt::print(stderr, "vigil: model test: fitting the OU and LSN models to {} points\n",
                time.size());
-    outcome.observed = an::fit_both(time, value);
+    // Fitted and bootstrapped in units of a power of two near the series' spread (exact), the
+    // OU parameters and both log-likelihoods mapped back to the series' units at the end.
+    outcome.unit = an::fitting_unit(value);
+    std::vector<double> scaled(value.begin(), value.end());
+    for (double& x : scaled) x /= outcome.unit;
+    outcome.observed = an::fit_both(time, scaled);
     outcome.span = time.back() - time.front();
     outcome.parameter_lower.assign(7, nan);
     outcome.parameter_upper.assign(7, nan);
@@ -120,7 +151,7 @@ model_test_outcome run_model_test(std::span<const double> time, std::span<const 
 
     const auto ou = outcome.observed.ou.parameters;
     const auto lsn = outcome.observed.lsn.parameters;
-    const double x0 = value.front();
+    const double x0 = scaled.front();
     const auto count = static_cast<std::int64_t>(outcome.bootstrap);
     std::vector<std::exception_ptr> failures(outcome.bootstrap);
     // No more threads than replicates (the count printed is the count used).
@@ -164,6 +195,7 @@ model_test_outcome run_model_test(std::span<const double> time, std::span<const 
         std::tie(outcome.parameter_lower[k], outcome.parameter_upper[k]) =
             percentile_interval(std::move(values));
     }
+    to_series_units(outcome, time.size());
     outcome.seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     return outcome;
@@ -179,8 +211,23 @@ void print_model_test(const model_test_outcome& outcome, std::uint64_t seed) {
         return message.empty() ? an::to_string(status)
                                : fmt::format("{} ({})", an::to_string(status), message);
     };
+    if (outcome.unit != 1) {
+        fmt::print(
+            "fitted in units of 2^{} (the series' spread is far from 1): the OU parameters and "
+            "log L are in the series' units, the LSN's parameters in units of x / 2^{}\n",
+            std::ilogb(outcome.unit), std::ilogb(outcome.unit));
+    }
     fmt::print("OU fit:  {}\n", status_text(observed.ou.status, observed.ou.message));
     fmt::print("LSN fit: {}\n", status_text(observed.lsn.status, observed.lsn.message));
+    const auto unfit = observed.ou.status == an::fit_status::constant_series ||
+                       observed.ou.status == an::fit_status::too_short;
+    if (unfit) {
+        fmt::print(
+            "no likelihood ratio: {}, so the models were not fitted and no bootstrap was "
+            "run\n",
+            observed.ou.message);
+        return;
+    }
     if (std::isnan(observed.delta)) {
         fmt::print("no likelihood ratio: a fit did not converge, so no bootstrap was run\n");
         return;
@@ -243,6 +290,7 @@ void write_model_test(const h5::object& file, const model_test_outcome& outcome)
     h5::write_attribute(group, "power_at_5_percent",
                         outcome.bootstrap > 0 ? summary.power_at_5_percent : nan);
     h5::write_attribute(group, "seconds", outcome.seconds);
+    h5::write_attribute(group, "fitting_unit", outcome.unit);
 
     h5::write_strings(group, "parameter_names", model_test_parameter_names());
     h5::write_vector(group, "parameters", parameter_row(observed));

@@ -27,6 +27,10 @@ struct model_test_outcome {
     // model (OU rate, mean, sigma, LSN r0, m, theta, sigma); NaN without replicates.
     std::vector<double> parameter_lower;
     std::vector<double> parameter_upper;
+    // The power of two the series was divided by for the fits and the bootstrap
+    // (analysis::fitting_unit); OU parameters and log-likelihoods are given back in the series'
+    // units, the LSN's parameters (not scale-free) stay in units of x / unit.
+    double unit = 1;
     double span = 0;  // last minus first sampling time
     double seconds = 0;
 };
