@@ -355,5 +355,95 @@ contact_length_um = 2.0
     EXPECT_TRUE(only_vigil_reports(plotted.err)) << plotted.err;
 }
 
+// A stand-in for Python: a shell script in the scratch directory.
+class stand_in_python : public figures {
+protected:
+    void write_interpreter(const std::string& name, const std::string& body) const {
+        write(name, "#!/bin/sh\n" + body);
+        fs::permissions(path(name), fs::perms::owner_all, fs::perm_options::add);
+    }
+};
+
+// A program that exits 0 without doing anything (e.g. /bin/true) is no plotting Python: the
+// probe must answer. Refused before anything is analysed or written, by analyze and by ews.
+TEST_F(stand_in_python, an_interpreter_that_only_exits_0_is_refused) {
+    write("contact.toml", contact_scan);
+    ASSERT_EQ(vigil("run contact.toml").status, 0);
+    const auto refused = vigil("analyze contact.h5 --plot figs", "VIGIL_PYTHON=/bin/true");
+    EXPECT_EQ(refused.status, 1);
+    EXPECT_NE(refused.err.find("/bin/true is missing or cannot import matplotlib and h5py: it "
+                               "exited 0 without running the check"),
+              std::string::npos)
+        << refused.err;
+    EXPECT_EQ(std::count(refused.err.begin(), refused.err.end(), '\n'), 1) << refused.err;
+    EXPECT_TRUE(refused.out.empty()) << "nothing analysed: " << refused.out;
+    EXPECT_FALSE(fs::exists(path("figs")));
+    const auto file = h5::open_file(path("contact.h5"), false);
+    EXPECT_FALSE(h5::exists(file, "analysis"));
+
+    std::string series = "time,value\n";
+    for (int t = 0; t < 50; ++t) series += std::to_string(t) + "," + std::to_string(t % 7) + "\n";
+    write("series.csv", series);
+    const auto ews = vigil("ews series.csv --plot series.png", "VIGIL_PYTHON=/bin/true");
+    EXPECT_EQ(ews.status, 1);
+    EXPECT_NE(ews.err.find("/bin/true is missing or cannot import"), std::string::npos) << ews.err;
+    EXPECT_EQ(ews.err.find("exit 0"), std::string::npos) << ews.err;
+    EXPECT_FALSE(fs::exists(path("series.png")));
+}
+
+// An interpreter killed by a signal is reported so, not as an exit status.
+TEST_F(stand_in_python, an_interpreter_killed_by_a_signal_is_named) {
+    write("contact.toml", contact_scan);
+    ASSERT_EQ(vigil("run contact.toml").status, 0);
+    write_interpreter("crash.sh", "kill -SEGV $$\n");
+    const auto probed = vigil("analyze contact.h5 --plot figs", "VIGIL_PYTHON=./crash.sh");
+    EXPECT_EQ(probed.status, 1);
+    EXPECT_NE(probed.err.find("./crash.sh is missing or cannot import matplotlib and h5py: "
+                              "killed by signal 11 (SIGSEGV)"),
+              std::string::npos)
+        << probed.err;
+    EXPECT_EQ(probed.err.find("exit 1"), std::string::npos) << probed.err;
+
+    // Killed while drawing, after the probe and the check passed.
+    if (!python_can_plot()) GTEST_SKIP() << "no /usr/bin/python3 with matplotlib and h5py";
+    write_interpreter("crash_drawing.sh",
+                      "case \"$*\" in *--check*) ;; *--output*) kill -SEGV $$ ;; esac\n"
+                      "exec /usr/bin/python3 \"$@\"\n");
+    const auto drawing = vigil("analyze contact.h5 --plot figs", "VIGIL_PYTHON=./crash_drawing.sh");
+    EXPECT_EQ(drawing.status, 1);
+    EXPECT_NE(drawing.err.find("the plotting script failed on contact.h5: killed by signal 11 "
+                               "(SIGSEGV); the analysis is stored in the file"),
+              std::string::npos)
+        << drawing.err;
+}
+
+// An interpreter that passes the checks but then writes no figure, or reports a figure that
+// is not a PNG, fails with exit status 1 instead of a silent success.
+TEST_F(stand_in_python, figures_the_script_did_not_write_are_a_failure) {
+    if (!python_can_plot()) GTEST_SKIP() << "no /usr/bin/python3 with matplotlib and h5py";
+    write("contact.toml", contact_scan);
+    ASSERT_EQ(vigil("run contact.toml").status, 0);
+    write_interpreter("idle.sh",
+                      "case \"$*\" in *--check*) ;; *--output*) cat >/dev/null; exit 0 ;; esac\n"
+                      "exec /usr/bin/python3 \"$@\"\n");
+    const auto idle = vigil("analyze contact.h5 --plot figs", "VIGIL_PYTHON=./idle.sh");
+    EXPECT_EQ(idle.status, 1);
+    EXPECT_NE(idle.err.find("the plotting script (./idle.sh) exited 0 but wrote no figure of "
+                            "contact.h5"),
+              std::string::npos)
+        << idle.err;
+
+    // Python draws, then every figure is emptied behind its back.
+    write_interpreter("emptying.sh",
+                      "/usr/bin/python3 \"$@\"; status=$?\n"
+                      "for figure in figs/*.png; do [ -f \"$figure\" ] && : >\"$figure\"; done\n"
+                      "exit $status\n");
+    const auto emptied =
+        vigil("analyze contact.h5 --plot figs --overwrite", "VIGIL_PYTHON=./emptying.sh");
+    EXPECT_EQ(emptied.status, 1);
+    EXPECT_NE(emptied.err.find("reported writing figs/contact_"), std::string::npos) << emptied.err;
+    EXPECT_NE(emptied.err.find("but it is empty"), std::string::npos) << emptied.err;
+}
+
 }  // namespace
 }  // namespace vigil::testing
