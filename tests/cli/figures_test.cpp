@@ -42,20 +42,22 @@ protected:
                fs::file_size(path(name)) > 5000;
     }
 
+    // Runs `scan`, analyses it with --plot DIRECTORY and expects exactly the figures named.
     void run_and_plot(const std::string& stem, const std::string& scan,
-                      const std::vector<std::string>& expected) {
+                      const std::vector<std::string>& expected,
+                      const std::string& directory = "figs") {
         write(stem + ".toml", scan);
         const auto run = vigil("run " + stem + ".toml --threads 2");
         ASSERT_EQ(run.status, 0) << run.err;
-        const auto plotted = vigil("analyze " + stem + ".h5 --plot figs");
+        const auto plotted = vigil("analyze " + stem + ".h5 --plot " + directory);
         ASSERT_EQ(plotted.status, 0) << plotted.err;
         for (const auto& name : expected) {
-            const std::string file = "figs/" + stem + "_" + name + ".png";
+            const std::string file = directory + "/" + stem + "_" + name + ".png";
             EXPECT_TRUE(is_png(file)) << file << " missing or not a PNG; stderr: " << plotted.err;
             EXPECT_NE(plotted.err.find("wrote " + file), std::string::npos) << plotted.err;
         }
         std::size_t pngs = 0;
-        for (const auto& entry : fs::directory_iterator(path("figs"))) {
+        for (const auto& entry : fs::directory_iterator(path(directory))) {
             pngs += entry.path().extension() == ".png" ? 1 : 0;
         }
         EXPECT_EQ(pngs, expected.size()) << "only the expected figures, no leftovers";
@@ -255,6 +257,18 @@ TEST_F(figures, a_shard_file_is_refused_with_a_pointer_to_merge) {
     EXPECT_FALSE(fs::exists(path("figs")));
     const auto file = h5::open_file(path("contact.shard-1-of-2.h5"), false);
     EXPECT_FALSE(h5::exists(file, "analysis"));
+
+    // The script run by hand refuses it too, instead of drawing and then advising analyze.
+    if (!python_can_plot()) GTEST_SKIP() << "no /usr/bin/python3 with matplotlib and h5py";
+    const auto script = shell("/usr/bin/python3 '" VIGIL_SOURCE_DIR
+                              "/tools/plot_results.py' contact.shard-1-of-2.h5 -o figs");
+    EXPECT_EQ(script.status, 2) << script.err;
+    EXPECT_NE(script.err.find("contact.shard-1-of-2.h5: holds shard 1/2"), std::string::npos)
+        << script.err;
+    EXPECT_NE(script.err.find("`vigil merge`"), std::string::npos) << script.err;
+    EXPECT_EQ(script.err.find("vigil analyze"), std::string::npos) << script.err;
+    EXPECT_EQ(std::count(script.err.begin(), script.err.end(), '\n'), 1) << script.err;
+    EXPECT_FALSE(fs::exists(path("figs")));
 }
 
 // The script run by hand with a replicate whose trajectories are not stored says which are,
@@ -443,6 +457,67 @@ TEST_F(stand_in_python, figures_the_script_did_not_write_are_a_failure) {
     EXPECT_EQ(emptied.status, 1);
     EXPECT_NE(emptied.err.find("reported writing figs/contact_"), std::string::npos) << emptied.err;
     EXPECT_NE(emptied.err.find("but it is empty"), std::string::npos) << emptied.err;
+}
+
+// The panels across a scan of two axes draw one line per value of the other axis, against the
+// primary one; the script's --verbose counts the measured and theory lines of each panel.
+TEST_F(figures, scans_of_two_axes_draw_a_line_per_value_of_the_other_axis) {
+    if (!python_can_plot()) GTEST_SKIP() << "no /usr/bin/python3 with matplotlib and h5py";
+    const auto replaced = [](std::string text, const std::string& from, const std::string& to) {
+        return text.replace(text.find(from), from.size(), to);
+    };
+    run_and_plot("contact2",
+                 replaced(contact_scan, "contact_length_um = [1.0, 10.0, 60.0]",
+                          "contact_length_um = [1.0, 5.0]\n"
+                          "interferer_binding_rate = { logspace = [1.0, 30.0, 3] }"),
+                 {"false_negative_rate", "position_error", "roc", "cell"}, "contact_figures");
+    run_and_plot("grazing2",
+                 replaced(grazing_scan, "[scan]\n", "[scan]\nnoise_intensity = [0.05, 0.1]\n"),
+                 {"trajectories", "indicators", "tau_distributions", "roc", "theory_check"},
+                 "grazing_figures");
+    run_and_plot("optimizers2", replaced(optimizer_scan, "[scan.zip]", "[scan]"),
+                 {"losses", "sharpness", "outlier_weight", "optimizers"}, "optimizer_figures");
+    // A one-axis scan stays one line.
+    write("contact.toml", contact_scan);
+    ASSERT_EQ(vigil("run contact.toml").status, 0);
+    ASSERT_EQ(vigil("analyze contact.h5").status, 0);
+
+    const auto count = [&](const std::string& file) {
+        const auto drawn = shell("/usr/bin/python3 '" VIGIL_SOURCE_DIR
+                                 "/tools/plot_results.py' --verbose -o counted --overwrite " +
+                                 file);
+        EXPECT_EQ(drawn.status, 0) << drawn.err;
+        return drawn.err;
+    };
+    const std::string contact_lines = count("contact2.h5");
+    // Three binding rates: three measured lines and three (distinct) theory lines.
+    EXPECT_NE(contact_lines.find("false_negative_rate \"linear scale\": 3 measured, 3 theory"),
+              std::string::npos)
+        << contact_lines;
+    EXPECT_NE(contact_lines.find("false_negative_rate \"log scale\": 3 measured, 3 theory"),
+              std::string::npos)
+        << contact_lines;
+    // The receptor spacing, the same along every line, is drawn once.
+    EXPECT_NE(contact_lines.find("position_error \"contact centre\": 3 measured, 1 theory"),
+              std::string::npos)
+        << contact_lines;
+    const std::string grazing_lines = count("grazing2.h5");
+    // Two noise intensities, two indicators each; one bifurcation line.
+    EXPECT_NE(grazing_lines.find("roc \"AUC across the scan\": 4 measured, 1 theory"),
+              std::string::npos)
+        << grazing_lines;
+    EXPECT_NE(grazing_lines.find("theory_check \"lag-1 autocorrelation\": 2 measured"),
+              std::string::npos)
+        << grazing_lines;
+    const std::string optimizer_lines = count("optimizers2.h5");
+    // Two optimisers; 2/η once, and the gradient-flow sharpness (the same for both) once.
+    EXPECT_NE(optimizer_lines.find("sharpness \"long run, across the scan\": 2 measured, 2 theory"),
+              std::string::npos)
+        << optimizer_lines;
+    const std::string single_lines = count("contact.h5");
+    EXPECT_NE(single_lines.find("false_negative_rate \"linear scale\": 1 measured, 1 theory"),
+              std::string::npos)
+        << single_lines;
 }
 
 }  // namespace
