@@ -12,7 +12,10 @@ file's attributes; each figure is DIR/STEM_NAME.png (STEM: the result file's nam
   regime shifts     trajectories, indicators, tau_distributions, roc, theory_check
   opposing signals  losses, sharpness, outlier_weight, optimizers (when the optimizer varies)
 
-Figures from trajectories need `trajectories = N` in the scan file. Existing figures are
+Panels across a scan of two or more axes draw one line per combination of the values of the
+other scanned parameters, named in the legend. A shard of a scan is refused: join the shards
+with `vigil merge` first. Figures from trajectories need `trajectories = N` in the scan file.
+--verbose counts the measured and theory lines of each such panel. Existing figures are
 replaced only with --overwrite. Exit status 0, 2 for a file or directory it cannot use (one
 line on stderr), 1 when drawing failed. Needs Debian's python3-h5py and python3-matplotlib.
 """
@@ -102,6 +105,10 @@ class study:
         if int(attributes.get("complete", 0)) != 1:
             raise unusable_input(f"{path}: the run that wrote this file did not finish "
                                  "(no completion mark); `vigil info` tells more")
+        shard = text(attributes.get("shard", ""))
+        if shard:
+            raise unusable_input(f"{path}: holds shard {shard} of a scan, not all of it; join "
+                                 "the shards with `vigil merge` and draw the merged file")
         self.model = text(attributes.get("model", ""))
         if self.model == "contact_sensing":
             self.family = "contact_sensing"
@@ -136,20 +143,63 @@ class study:
     def unit(self, group, name):
         return text(self.file[group][name].attrs.get("unit", ""))
 
-    def axis(self, preferred=None):
-        """(values, label, log scale) of the scan axis to plot against: `preferred` when it is
-        numeric and varies, else the first numeric scanned parameter, else the point index."""
-        candidates = ([preferred] if preferred else []) + self.scanned
-        for name in candidates:
+    def axis_name(self, *preferred):
+        """The scan axis to plot against: the first of `preferred` that is numeric and varies,
+        else the first such scanned parameter, else None (the point index)."""
+        for name in list(preferred) + self.scanned:
             if name is None or not self.has_parameter(name):
                 continue
             values = self.parameter(name)
             if isinstance(values, list) or np.unique(values).size < 2:
                 continue
-            positive = np.all(values > 0)
-            log = bool(positive and values.max() / values.min() > 20)
-            return values, name + unit_suffix(self.unit("parameters", name)), log
-        return np.arange(1, self.points + 1, dtype=float), "scan point", False
+            return name
+        return None
+
+    def axis(self, *preferred):
+        """(values, label, log scale) of the scan axis axis_name(*preferred)."""
+        name = self.axis_name(*preferred)
+        if name is None:
+            return np.arange(1, self.points + 1, dtype=float), "scan point", False
+        values = self.parameter(name)
+        positive = np.all(values > 0)
+        log = bool(positive and values.max() / values.min() > 20)
+        return values, name + unit_suffix(self.unit("parameters", name)), log
+
+    def scan_lines(self, axis_name):
+        """[(label, points)]: the scan points as lines against the axis `axis_name`, one per
+        combination of the values of the scanned parameters that vary independently of it (a
+        parameter zipped with the axis does not split it). A scan along one axis is one line,
+        unlabelled, in scan order; otherwise each line's points are in order of the axis."""
+        every = list(range(self.points))
+        if axis_name is None:
+            return [(None, every)]
+        x = self.parameter(axis_name)
+        others = []
+        for name in self.scanned:
+            if name == axis_name:
+                continue
+            values = self.parameter(name)
+            at = {}
+            for point in every:
+                at.setdefault(repr(x[point]), set()).add(repr(values[point]))
+            if any(len(seen) > 1 for seen in at.values()):
+                others.append(name)
+        if not others:
+            return [(None, every)]
+        lines = {}
+        for point in every:
+            key = tuple(repr(self.parameter(name)[point]) for name in others)
+            lines.setdefault(key, []).append(point)
+        result = []
+        for points in lines.values():
+            first = points[0]
+            label = ", ".join(self.value_text(name, first) for name in others)
+            result.append((label, sorted(points, key=lambda p: x[p])))
+        return result
+
+    def value_text(self, name, point):
+        value = self.parameter(name)[point]
+        return f"{name} = {value}" if isinstance(value, str) else f"{name} = {value:.4g}"
 
     def point_label(self, point):
         parts = []
@@ -225,14 +275,61 @@ class study:
         return figure, axes
 
 
-def draw_interval(axes, x, name, values, interval, **style):
+def draw_interval(axes, x, name, values, interval, points=None, fmt="o-", **style):
+    """A measured line with its interval, over `points` of the scan (all when None)."""
+    if points is not None:
+        x, values = x[points], values[points]
+        interval = None if interval is None else (interval[0][points], interval[1][points])
     if interval is None:
-        axes.plot(x, values, "o-", label=name, **style)
+        axes.plot(x, values, fmt, label=name, gid="measured", **style)
         return
     lower, upper = interval
     below = np.clip(values - lower, 0, None)
     above = np.clip(upper - values, 0, None)
-    axes.errorbar(x, values, yerr=[below, above], fmt="o-", capsize=3, label=name, **style)
+    drawn = axes.errorbar(x, values, yerr=[below, above], fmt=fmt, capsize=3, label=name,
+                          **style)
+    drawn.lines[0].set_gid("measured")
+
+
+def line_colours(lines):
+    """A colour per scan line of s.scan_lines(): None for a lone line (each figure keeps its
+    own colours then), else spread over viridis."""
+    if len(lines) == 1:
+        return [None]
+    return [tuple(colour) for colour in plt.cm.viridis(np.linspace(0, 0.85, len(lines)))]
+
+
+def draw_theory(panel, x, values, lines, style, colour, label, **options):
+    """A theory curve along each scan line, in the line's colour; scan lines along which the
+    theory is the same curve share one, drawn in `colour` and labelled `label`."""
+    curves = {}
+    for (_, points), line_colour in zip(lines, line_colours(lines)):
+        key = tuple(f"{x[p]!r} {values[p]!r}" for p in points)
+        curves.setdefault(key, []).append((points, line_colour))
+    labelled = False
+    for members in curves.values():
+        points, line_colour = members[0]
+        shared = len(members) > 1 or line_colour is None
+        panel.plot(x[points], values[points], style, color=colour if shared else line_colour,
+                   label=label if shared and not labelled else None, gid="theory", **options)
+        labelled = labelled or shared
+
+
+def scan_legend(panel, lines, styles, **options):
+    """The panel's legend; with several scan lines (each labelled, in its colour) black samples
+    follow of what each line style means: `styles` is [(description, plot format such as
+    "o-", "s--" or ":")]."""
+    handles, labels = panel.get_legend_handles_labels()
+    if len(lines) > 1:
+        for description, style in styles:
+            if description in labels:
+                continue
+            marker = style[0] if style[0] in "os^" else None
+            line = style[1:] if marker else style
+            handles.append(plt.Line2D([], [], color="k", marker=marker, ls=line or "none"))
+            labels.append(description)
+        options["loc"] = "best"
+    panel.legend(handles, labels, **options)
 
 
 def finish_axis(axes, log):
@@ -297,7 +394,10 @@ def contact_false_negative_rate(s):
     figure, axes = s.figure(1, 2, f"Missed contacts at a false-positive rate of {rate:g}",
                             width=5.4, height=4.3)
     x = contact_axis(s, axes[0])
+    lines = s.scan_lines(s.axis_name("contact_length_um"))
     confidence = float(s.file["analysis"].attrs.get("confidence_level", 0.95))
+    simulated = f"simulated GLRT ({confidence:.0%} Wilson interval)"
+    known_arc = "theory: known arc, Gaussian"
     floor = 0.5 / s.replicates
     for panel, log in zip(axes[0], (False, True)):
         measured = s.analysis("p_fn_at_fp")
@@ -305,12 +405,13 @@ def contact_false_negative_rate(s):
         if log:
             measured = np.maximum(measured, floor)
             interval = (np.maximum(interval[0], floor), np.maximum(interval[1], floor))
-        draw_interval(panel, x, f"simulated GLRT ({confidence:.0%} Wilson interval)", measured,
-                      interval, color="k")
         theory = s.analysis("theory_p_fn_at_fp_known_arc")
+        for (label, points), colour in zip(lines, line_colours(lines)):
+            draw_interval(panel, x, label or simulated, measured, interval, points,
+                          color=colour or "k")
         if theory is not None:
-            panel.plot(x, np.maximum(theory, floor * 1e-3) if log else theory, "--",
-                       color="tab:red", lw=1.6, label="theory: known arc, Gaussian")
+            draw_theory(panel, x, np.maximum(theory, floor * 1e-3) if log else theory, lines,
+                        "--", "tab:red", known_arc, lw=1.6)
         panel.set_ylabel(f"false-negative rate at P_FP = {rate:g}")
         if log:
             panel.set_yscale("log")
@@ -322,7 +423,8 @@ def contact_false_negative_rate(s):
             top = np.nanmax(np.concatenate([interval[1], measured]))
             panel.set_ylim(-0.02, min(1.02, 1.15 * top + 0.03))
             panel.set_title("linear scale")
-        panel.legend(loc="upper right")
+        scan_legend(panel, lines, [(simulated, "o-")] +
+                    ([(known_arc, "--")] if theory is not None else []), loc="upper right")
     return figure
 
 
@@ -330,10 +432,12 @@ def contact_position_error(s):
     figure, axes = s.figure(1, 2, "Errors of the estimated contact arc (detected contacts)",
                             width=5.4, height=4.3)
     x = contact_axis(s, axes[0])
+    lines = s.scan_lines(s.axis_name("contact_length_um"))
     spacing = 2 * math.pi * s.parameter("radius_um") / s.parameter("receptors")
     for panel, quantity in zip(axes[0], ("centre", "width")):
         statistics = (("rms", "o-", "tab:blue"),) if quantity == "centre" else \
             (("rms", "o-", "tab:blue"), ("bias", "s--", "tab:orange"))
+        styles = []
         for statistic, style, colour in statistics:
             name = f"{statistic}_{quantity}_error_um_detected"
             if s.analysis(name) is None:
@@ -341,19 +445,27 @@ def contact_position_error(s):
             values = s.analysis(name)
             if values is None:
                 continue
+            styles.append((f"{statistic} (with interval)", style))
             interval = s.interval(name)
-            error = None if interval is None else [np.clip(values - interval[0], 0, None),
-                                                   np.clip(interval[1] - values, 0, None)]
-            panel.errorbar(x, values, yerr=error, fmt=style, color=colour, capsize=3,
-                           label=f"{statistic} (with interval)")
-        panel.plot(x, spacing, ":", color="tab:gray", label="receptor spacing")
+            for (label, points), line_colour in zip(lines, line_colours(lines)):
+                error = None if interval is None else \
+                    [np.clip(values - interval[0], 0, None)[points],
+                     np.clip(interval[1] - values, 0, None)[points]]
+                # With several scan lines each is labelled once, on its first statistic.
+                label = f"{statistic} (with interval)" if label is None else \
+                    (label if statistic == "rms" else None)
+                drawn = panel.errorbar(x[points], values[points], yerr=error, fmt=style,
+                                       color=colour if line_colour is None else line_colour,
+                                       capsize=3, label=label)
+                drawn.lines[0].set_gid("measured")
+        draw_theory(panel, x, spacing, lines, ":", "tab:gray", "receptor spacing")
         if quantity == "centre":
             panel.set_yscale("log")
         else:
             panel.axhline(0, color="k", lw=0.6)
         panel.set_ylabel(f"{quantity} error, estimate − truth [µm]")
         panel.set_title(f"contact {quantity}")
-        panel.legend(loc="upper left")
+        scan_legend(panel, lines, styles, loc="upper left")
     return figure
 
 
@@ -669,29 +781,52 @@ def regime_roc(s):
     axes[0][0].legend(loc="lower right")
     if with_auc:
         panel = axes[0][2]
-        x, label, log = s.axis()
-        for indicator, colour in (("variance", "tab:purple"), ("autocorrelation", "tab:olive")):
-            draw_interval(panel, x, indicator, s.analysis(f"auc_{indicator}"),
-                          s.interval(f"auc_{indicator}"), color=colour)
-        panel.axhline(0.5, color="tab:gray", ls=":", label="chance")
         control = control_name(s)
+        ramp = ramp_names(s)
+        x, label, log = s.axis(*ramp)
+        lines = s.scan_lines(s.axis_name(*ramp))
+        indicators = (("variance", "tab:purple", "o-"), ("autocorrelation", "tab:olive", "s--"))
+        for (line, points), colour in zip(lines, line_colours(lines)):
+            for indicator, indicator_colour, style in indicators:
+                # Several scan lines: colour per line, style per indicator.
+                name = indicator if line is None else (line if style == "o-" else None)
+                draw_interval(panel, x, name, s.analysis(f"auc_{indicator}"),
+                              s.interval(f"auc_{indicator}"), points,
+                              fmt="o-" if colour is None else style,
+                              color=indicator_colour if colour is None else colour)
+        panel.axhline(0.5, color="tab:gray", ls=":", label="chance")
         bifurcation = s.analysis("theory_bifurcation")
-        if control and label.startswith(control + "_end") and bifurcation is not None and \
-                np.isfinite(bifurcation[0]):
-            panel.axvline(bifurcation[0], color="tab:green", ls="--",
-                          label=f"bifurcation {control} = {bifurcation[0]:.4g}")
+        if control and label.startswith(control + "_end") and bifurcation is not None:
+            # One line per distinct bifurcation (the other scanned parameters may move it).
+            values = sorted({float(bifurcation[points[0]]) for _, points in lines
+                             if np.isfinite(bifurcation[points[0]])})
+            for value in values:
+                panel.axvline(value, color="tab:green", ls="--",
+                              label=f"bifurcation {control} = {value:.4g}", gid="theory")
         panel.set_xlabel(label)
         panel.set_ylabel("ROC AUC (bootstrap interval)")
         panel.set_title("AUC across the scan")
         panel.set_ylim(0.3, 1.02)
         finish_axis(panel, log)
-        panel.legend(loc="lower right")
+        scan_legend(panel, lines, [(indicator, style) for indicator, _, style in indicators],
+                    loc="lower right")
     return figure
+
+
+def ramp_names(s):
+    """The ramp's end (or slope) and the control's start value: the scan axes regime-shift
+    panels prefer, in that order."""
+    control = control_name(s)
+    if control is None:
+        return []
+    return [control + "_end", control + "_slope", control]
 
 
 def regime_theory_check(s):
     control = control_name(s)
-    x, label, log = s.axis(control)
+    preferred = [control] + ramp_names(s)[:2] if control else []
+    x, label, log = s.axis(*preferred)
+    lines = s.scan_lines(s.axis_name(*preferred))
     figure, axes = s.figure(1, 2, "Null runs (control held at its start value): measured "
                             "variance and lag-1 autocorrelation vs theory", width=5.2, height=4.2)
     state_unit = s.unit("results", "null_mean")
@@ -710,16 +845,21 @@ def regime_theory_check(s):
         values = s.analysis(measured)
         if values is None:
             values = np.nanmean(s.results(measured), axis=1)
-        draw_interval(panel, x, "simulated null runs (mean, interval)", values,
-                      s.interval(measured), color="k")
+        simulated = "simulated null runs (mean, interval)"
+        styles = [(simulated, "o-")]
+        for (line, points), colour in zip(lines, line_colours(lines)):
+            draw_interval(panel, x, line or simulated, values, s.interval(measured), points,
+                          color=colour or "k")
         for name, style, description in theories:
             theory = s.analysis(name)
-            if theory is not None and np.isfinite(theory).any():
-                panel.plot(x, theory, style, lw=1.6, label=f"theory: {description}")
+            if theory is None or not np.isfinite(theory).any():
+                continue
+            styles.append((f"theory: {description}", style))
+            draw_theory(panel, x, theory, lines, style, None, f"theory: {description}", lw=1.6)
         panel.set_xlabel(label)
         panel.set_ylabel(ylabel)
         finish_axis(panel, log)
-        panel.legend()
+        scan_legend(panel, lines, styles)
     return figure
 
 
@@ -805,19 +945,28 @@ def opposing_sharpness(s, replicate):
     if summary:
         panel = axes["summary"]
         x, label, log = s.axis("learning_rate")
-        draw_interval(panel, x, "long-run sharpness (mean over seeds)",
-                      s.analysis("long_run_sharpness"), s.interval("long_run_sharpness"),
-                      color="k")
-        panel.plot(x, s.analysis("theory_sharpness_edge"), "--", color="tab:red", label="2/η")
+        lines = s.scan_lines(s.axis_name("learning_rate"))
+        measured = "long-run sharpness (mean over seeds)"
+        flow_text = "q α² ‖β‖ (gradient flow)"
         flow = s.analysis("theory_sharpness_flow")
+        edge = s.analysis("theory_sharpness_edge")
+        for (line, points), colour in zip(lines, line_colours(lines)):
+            draw_interval(panel, x, line or measured, s.analysis("long_run_sharpness"),
+                          s.interval("long_run_sharpness"), points, color=colour or "k")
+        if len(lines) == 1:
+            panel.plot(x, edge, "--", color="tab:red", label="2/η", gid="theory")
+        else:
+            # 2/η depends on η alone: one curve through the distinct learning rates.
+            rates, first = np.unique(x, return_index=True)
+            panel.plot(rates, edge[first], "--", color="tab:red", label="2/η", gid="theory")
         if flow is not None:
-            panel.plot(x, flow, ":", color="tab:green", lw=1.6,
-                       label="q α² ‖β‖ (gradient flow)")
+            draw_theory(panel, x, flow, lines, ":", "tab:green", flow_text, lw=1.6)
         panel.set_xlabel(label)
         panel.set_ylabel("sharpness (dimensionless)")
         panel.set_title("long run, across the scan")
         finish_axis(panel, log)
-        panel.legend()
+        scan_legend(panel, lines, [(measured, "o-")] +
+                    ([(flow_text, ":")] if flow is not None else []))
     return figure
 
 
@@ -940,6 +1089,17 @@ def check_directory(directory):
                              f"({error.strerror})")
 
 
+def describe_lines(name, figure):
+    """For --verbose: `NAME "PANEL TITLE": M measured, T theory` for each panel with such
+    lines (tagged by the drawing code), so that tests can count them."""
+    for panel in figure.axes:
+        kinds = [line.get_gid() for line in panel.get_lines()]
+        if "measured" in kinds or "theory" in kinds:
+            title = (panel.get_title() or panel.get_ylabel()).replace("\n", " / ")
+            print(f"{name} \"{title}\": {kinds.count('measured')} measured, "
+                  f"{kinds.count('theory')} theory", file=sys.stderr)
+
+
 def main():
     # Warnings of numpy and matplotlib about empty or NaN data are not the user's business:
     # such a figure is drawn with what there is, or reported as failed.
@@ -953,6 +1113,9 @@ def main():
     parser.add_argument("--overwrite", action="store_true", help="replace existing figures")
     parser.add_argument("--check", action="store_true",
                         help="only check that the figures can be written; write nothing")
+    parser.add_argument("--verbose", action="store_true",
+                        help="after each figure, count the measured and theory lines of each "
+                        "panel that has them")
     arguments = parser.parse_args()
 
     try:
@@ -998,9 +1161,11 @@ def main():
         try:
             figure = draw(s)
             figure.savefig(partial, dpi=DPI)
-            plt.close(figure)
             os.replace(partial, paths[name])
             print(f"wrote {paths[name]}", file=sys.stderr)
+            if arguments.verbose:
+                describe_lines(name, figure)
+            plt.close(figure)
         except nothing_to_draw as reason:
             plt.close("all")
             print(f"skipped {paths[name]}: {reason}", file=sys.stderr)

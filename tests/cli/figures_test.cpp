@@ -42,20 +42,22 @@ protected:
                fs::file_size(path(name)) > 5000;
     }
 
+    // Runs `scan`, analyses it with --plot DIRECTORY and expects exactly the figures named.
     void run_and_plot(const std::string& stem, const std::string& scan,
-                      const std::vector<std::string>& expected) {
+                      const std::vector<std::string>& expected,
+                      const std::string& directory = "figs") {
         write(stem + ".toml", scan);
         const auto run = vigil("run " + stem + ".toml --threads 2");
         ASSERT_EQ(run.status, 0) << run.err;
-        const auto plotted = vigil("analyze " + stem + ".h5 --plot figs");
+        const auto plotted = vigil("analyze " + stem + ".h5 --plot " + directory);
         ASSERT_EQ(plotted.status, 0) << plotted.err;
         for (const auto& name : expected) {
-            const std::string file = "figs/" + stem + "_" + name + ".png";
+            const std::string file = directory + "/" + stem + "_" + name + ".png";
             EXPECT_TRUE(is_png(file)) << file << " missing or not a PNG; stderr: " << plotted.err;
             EXPECT_NE(plotted.err.find("wrote " + file), std::string::npos) << plotted.err;
         }
         std::size_t pngs = 0;
-        for (const auto& entry : fs::directory_iterator(path("figs"))) {
+        for (const auto& entry : fs::directory_iterator(path(directory))) {
             pngs += entry.path().extension() == ".png" ? 1 : 0;
         }
         EXPECT_EQ(pngs, expected.size()) << "only the expected figures, no leftovers";
@@ -255,6 +257,18 @@ TEST_F(figures, a_shard_file_is_refused_with_a_pointer_to_merge) {
     EXPECT_FALSE(fs::exists(path("figs")));
     const auto file = h5::open_file(path("contact.shard-1-of-2.h5"), false);
     EXPECT_FALSE(h5::exists(file, "analysis"));
+
+    // The script run by hand refuses it too, instead of drawing and then advising analyze.
+    if (!python_can_plot()) GTEST_SKIP() << "no /usr/bin/python3 with matplotlib and h5py";
+    const auto script = shell("/usr/bin/python3 '" VIGIL_SOURCE_DIR
+                              "/tools/plot_results.py' contact.shard-1-of-2.h5 -o figs");
+    EXPECT_EQ(script.status, 2) << script.err;
+    EXPECT_NE(script.err.find("contact.shard-1-of-2.h5: holds shard 1/2"), std::string::npos)
+        << script.err;
+    EXPECT_NE(script.err.find("`vigil merge`"), std::string::npos) << script.err;
+    EXPECT_EQ(script.err.find("vigil analyze"), std::string::npos) << script.err;
+    EXPECT_EQ(std::count(script.err.begin(), script.err.end(), '\n'), 1) << script.err;
+    EXPECT_FALSE(fs::exists(path("figs")));
 }
 
 // The script run by hand with a replicate whose trajectories are not stored says which are,
@@ -353,6 +367,157 @@ contact_length_um = 2.0
     ASSERT_EQ(plotted.status, 0) << plotted.err;
     EXPECT_TRUE(is_png("figs/one_false_negative_rate.png"));
     EXPECT_TRUE(only_vigil_reports(plotted.err)) << plotted.err;
+}
+
+// A stand-in for Python: a shell script in the scratch directory.
+class stand_in_python : public figures {
+protected:
+    void write_interpreter(const std::string& name, const std::string& body) const {
+        write(name, "#!/bin/sh\n" + body);
+        fs::permissions(path(name), fs::perms::owner_all, fs::perm_options::add);
+    }
+};
+
+// A program that exits 0 without doing anything (e.g. /bin/true) is no plotting Python: the
+// probe must answer. Refused before anything is analysed or written, by analyze and by ews.
+TEST_F(stand_in_python, an_interpreter_that_only_exits_0_is_refused) {
+    write("contact.toml", contact_scan);
+    ASSERT_EQ(vigil("run contact.toml").status, 0);
+    const auto refused = vigil("analyze contact.h5 --plot figs", "VIGIL_PYTHON=/bin/true");
+    EXPECT_EQ(refused.status, 1);
+    EXPECT_NE(refused.err.find("/bin/true is missing or cannot import matplotlib and h5py: it "
+                               "exited 0 without running the check"),
+              std::string::npos)
+        << refused.err;
+    EXPECT_EQ(std::count(refused.err.begin(), refused.err.end(), '\n'), 1) << refused.err;
+    EXPECT_TRUE(refused.out.empty()) << "nothing analysed: " << refused.out;
+    EXPECT_FALSE(fs::exists(path("figs")));
+    const auto file = h5::open_file(path("contact.h5"), false);
+    EXPECT_FALSE(h5::exists(file, "analysis"));
+
+    std::string series = "time,value\n";
+    for (int t = 0; t < 50; ++t) series += std::to_string(t) + "," + std::to_string(t % 7) + "\n";
+    write("series.csv", series);
+    const auto ews = vigil("ews series.csv --plot series.png", "VIGIL_PYTHON=/bin/true");
+    EXPECT_EQ(ews.status, 1);
+    EXPECT_NE(ews.err.find("/bin/true is missing or cannot import"), std::string::npos) << ews.err;
+    EXPECT_EQ(ews.err.find("exit 0"), std::string::npos) << ews.err;
+    EXPECT_FALSE(fs::exists(path("series.png")));
+}
+
+// An interpreter killed by a signal is reported so, not as an exit status.
+TEST_F(stand_in_python, an_interpreter_killed_by_a_signal_is_named) {
+    write("contact.toml", contact_scan);
+    ASSERT_EQ(vigil("run contact.toml").status, 0);
+    write_interpreter("crash.sh", "kill -SEGV $$\n");
+    const auto probed = vigil("analyze contact.h5 --plot figs", "VIGIL_PYTHON=./crash.sh");
+    EXPECT_EQ(probed.status, 1);
+    EXPECT_NE(probed.err.find("./crash.sh is missing or cannot import matplotlib and h5py: "
+                              "killed by signal 11 (SIGSEGV)"),
+              std::string::npos)
+        << probed.err;
+    EXPECT_EQ(probed.err.find("exit 1"), std::string::npos) << probed.err;
+
+    // Killed while drawing, after the probe and the check passed.
+    if (!python_can_plot()) GTEST_SKIP() << "no /usr/bin/python3 with matplotlib and h5py";
+    write_interpreter("crash_drawing.sh",
+                      "case \"$*\" in *--check*) ;; *--output*) kill -SEGV $$ ;; esac\n"
+                      "exec /usr/bin/python3 \"$@\"\n");
+    const auto drawing = vigil("analyze contact.h5 --plot figs", "VIGIL_PYTHON=./crash_drawing.sh");
+    EXPECT_EQ(drawing.status, 1);
+    EXPECT_NE(drawing.err.find("the plotting script failed on contact.h5: killed by signal 11 "
+                               "(SIGSEGV); the analysis is stored in the file"),
+              std::string::npos)
+        << drawing.err;
+}
+
+// An interpreter that passes the checks but then writes no figure, or reports a figure that
+// is not a PNG, fails with exit status 1 instead of a silent success.
+TEST_F(stand_in_python, figures_the_script_did_not_write_are_a_failure) {
+    if (!python_can_plot()) GTEST_SKIP() << "no /usr/bin/python3 with matplotlib and h5py";
+    write("contact.toml", contact_scan);
+    ASSERT_EQ(vigil("run contact.toml").status, 0);
+    write_interpreter("idle.sh",
+                      "case \"$*\" in *--check*) ;; *--output*) cat >/dev/null; exit 0 ;; esac\n"
+                      "exec /usr/bin/python3 \"$@\"\n");
+    const auto idle = vigil("analyze contact.h5 --plot figs", "VIGIL_PYTHON=./idle.sh");
+    EXPECT_EQ(idle.status, 1);
+    EXPECT_NE(idle.err.find("the plotting script (./idle.sh) exited 0 but wrote no figure of "
+                            "contact.h5"),
+              std::string::npos)
+        << idle.err;
+
+    // Python draws, then every figure is emptied behind its back.
+    write_interpreter("emptying.sh",
+                      "/usr/bin/python3 \"$@\"; status=$?\n"
+                      "for figure in figs/*.png; do [ -f \"$figure\" ] && : >\"$figure\"; done\n"
+                      "exit $status\n");
+    const auto emptied =
+        vigil("analyze contact.h5 --plot figs --overwrite", "VIGIL_PYTHON=./emptying.sh");
+    EXPECT_EQ(emptied.status, 1);
+    EXPECT_NE(emptied.err.find("reported writing figs/contact_"), std::string::npos) << emptied.err;
+    EXPECT_NE(emptied.err.find("but it is empty"), std::string::npos) << emptied.err;
+}
+
+// The panels across a scan of two axes draw one line per value of the other axis, against the
+// primary one; the script's --verbose counts the measured and theory lines of each panel.
+TEST_F(figures, scans_of_two_axes_draw_a_line_per_value_of_the_other_axis) {
+    if (!python_can_plot()) GTEST_SKIP() << "no /usr/bin/python3 with matplotlib and h5py";
+    const auto replaced = [](std::string text, const std::string& from, const std::string& to) {
+        return text.replace(text.find(from), from.size(), to);
+    };
+    run_and_plot("contact2",
+                 replaced(contact_scan, "contact_length_um = [1.0, 10.0, 60.0]",
+                          "contact_length_um = [1.0, 5.0]\n"
+                          "interferer_binding_rate = { logspace = [1.0, 30.0, 3] }"),
+                 {"false_negative_rate", "position_error", "roc", "cell"}, "contact_figures");
+    run_and_plot("grazing2",
+                 replaced(grazing_scan, "[scan]\n", "[scan]\nnoise_intensity = [0.05, 0.1]\n"),
+                 {"trajectories", "indicators", "tau_distributions", "roc", "theory_check"},
+                 "grazing_figures");
+    run_and_plot("optimizers2", replaced(optimizer_scan, "[scan.zip]", "[scan]"),
+                 {"losses", "sharpness", "outlier_weight", "optimizers"}, "optimizer_figures");
+    // A one-axis scan stays one line.
+    write("contact.toml", contact_scan);
+    ASSERT_EQ(vigil("run contact.toml").status, 0);
+    ASSERT_EQ(vigil("analyze contact.h5").status, 0);
+
+    const auto count = [&](const std::string& file) {
+        const auto drawn = shell("/usr/bin/python3 '" VIGIL_SOURCE_DIR
+                                 "/tools/plot_results.py' --verbose -o counted --overwrite " +
+                                 file);
+        EXPECT_EQ(drawn.status, 0) << drawn.err;
+        return drawn.err;
+    };
+    const std::string contact_lines = count("contact2.h5");
+    // Three binding rates: three measured lines and three (distinct) theory lines.
+    EXPECT_NE(contact_lines.find("false_negative_rate \"linear scale\": 3 measured, 3 theory"),
+              std::string::npos)
+        << contact_lines;
+    EXPECT_NE(contact_lines.find("false_negative_rate \"log scale\": 3 measured, 3 theory"),
+              std::string::npos)
+        << contact_lines;
+    // The receptor spacing, the same along every line, is drawn once.
+    EXPECT_NE(contact_lines.find("position_error \"contact centre\": 3 measured, 1 theory"),
+              std::string::npos)
+        << contact_lines;
+    const std::string grazing_lines = count("grazing2.h5");
+    // Two noise intensities, two indicators each; one bifurcation line.
+    EXPECT_NE(grazing_lines.find("roc \"AUC across the scan\": 4 measured, 1 theory"),
+              std::string::npos)
+        << grazing_lines;
+    EXPECT_NE(grazing_lines.find("theory_check \"lag-1 autocorrelation\": 2 measured"),
+              std::string::npos)
+        << grazing_lines;
+    const std::string optimizer_lines = count("optimizers2.h5");
+    // Two optimisers; 2/η once, and the gradient-flow sharpness (the same for both) once.
+    EXPECT_NE(optimizer_lines.find("sharpness \"long run, across the scan\": 2 measured, 2 theory"),
+              std::string::npos)
+        << optimizer_lines;
+    const std::string single_lines = count("contact.h5");
+    EXPECT_NE(single_lines.find("false_negative_rate \"linear scale\": 1 measured, 1 theory"),
+              std::string::npos)
+        << single_lines;
 }
 
 }  // namespace

@@ -816,8 +816,12 @@ int ews_command::run(const std::string& command_line) const {
             run_python_script(python, plot_ews_script, {result_path, figure.path()});
         if (drawn.status != 0 || !fs::exists(figure.path())) {
             std::fputs(drawn.errors.c_str(), stderr);
-            throw run_error(fmt::format("--plot {}: the plotting script failed (exit {})",
-                                        arguments.plot_path, drawn.status));
+            throw run_error(
+                drawn.status == 0 && drawn.signal == 0
+                    ? fmt::format("--plot {}: the plotting script exited 0 but wrote no figure",
+                                  arguments.plot_path)
+                    : fmt::format("--plot {}: the plotting script failed ({})",
+                                  arguments.plot_path, drawn.ending()));
         }
         figure.keep_as(arguments.plot_path);
         fmt::print(stderr, "vigil: wrote {}\n", arguments.plot_path);

@@ -8,6 +8,7 @@
 
 #include <cstdio>
 #include <sstream>
+#include <string_view>
 #include <vector>
 
 namespace vigil::cli {
@@ -43,8 +44,8 @@ void result_figures::check() const {
     if (checked.status == 2) throw input_error(last_line(checked.errors));
     if (checked.status != 0) {
         std::fputs(checked.errors.c_str(), stderr);
-        throw run_error(fmt::format("--plot: the plotting script failed on {} (exit {})",
-                                    result_path_, checked.status));
+        throw run_error(fmt::format("--plot: the plotting script failed on {}: {}", result_path_,
+                                    checked.ending()));
     }
 }
 
@@ -54,20 +55,40 @@ void result_figures::draw() const {
     arguments.insert(arguments.end(), {"--", result_path_});
     const python_outcome drawn = run_python_script(python_, plot_results_script, arguments);
     if (drawn.status == 2) throw input_error(last_line(drawn.errors));
-    if (drawn.status == 0 || drawn.status == 1) {
-        // The script's own report: a line per figure written, skipped or failed.
-        std::istringstream lines(drawn.errors);
-        for (std::string line; std::getline(lines, line);) {
-            if (!line.empty()) fmt::print(stderr, "vigil: {}\n", line);
-        }
-        if (drawn.status == 0) return;
-    } else {
+    if (drawn.signal != 0 || (drawn.status != 0 && drawn.status != 1)) {
         std::fputs(drawn.errors.c_str(), stderr);
+        throw run_error(
+            fmt::format("--plot: the plotting script failed on {}: {}; the "
+                        "analysis is stored in the file",
+                        result_path_, drawn.ending()));
     }
-    throw run_error(
-        fmt::format("--plot: the plotting script failed on {} (exit {}); the "
-                    "analysis is stored in the file",
-                    result_path_, drawn.status));
+
+    // The script's own report: a line per figure written, skipped or failed. A figure it
+    // reports as written must be there; an exit status 0 with no figure at all is a failure
+    // too (vigil analyze always gives the script something to draw).
+    std::size_t written = 0;
+    std::istringstream lines(drawn.errors);
+    for (std::string line; std::getline(lines, line);) {
+        if (line.empty()) continue;
+        fmt::print(stderr, "vigil: {}\n", line);
+        constexpr std::string_view wrote = "wrote ";
+        if (line.starts_with(wrote)) {
+            require_png(line.substr(wrote.size()), "the plotting script");
+            ++written;
+        }
+    }
+    if (drawn.status == 1) {
+        throw run_error(
+            fmt::format("--plot: the plotting script failed on {}: exit 1; the "
+                        "analysis is stored in the file",
+                        result_path_));
+    }
+    if (written == 0) {
+        throw run_error(
+            fmt::format("--plot: the plotting script ({}) exited 0 but wrote no "
+                        "figure of {}; the analysis is stored in the file",
+                        python_, result_path_));
+    }
 }
 
 }  // namespace vigil::cli
