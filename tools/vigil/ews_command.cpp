@@ -820,8 +820,8 @@ int ews_command::run(const std::string& command_line) const {
                 drawn.status == 0 && drawn.signal == 0
                     ? fmt::format("--plot {}: the plotting script exited 0 but wrote no figure",
                                   arguments.plot_path)
-                    : fmt::format("--plot {}: the plotting script failed ({})",
-                                  arguments.plot_path, drawn.ending()));
+                    : fmt::format("--plot {}: the plotting script failed ({})", arguments.plot_path,
+                                  drawn.ending()));
         }
         figure.keep_as(arguments.plot_path);
         fmt::print(stderr, "vigil: wrote {}\n", arguments.plot_path);
