@@ -70,6 +70,24 @@ TEST_F(cli, run_writes_a_self_describing_complete_file) {
     EXPECT_TRUE(h5::exists(h5file, "trajectories/point_0/replicate_0/log_likelihood_ratio"));
 }
 
+// The scan file is never the output, however -o spells it (the newcomer review's data loss).
+TEST_F(cli, an_output_that_is_the_scan_file_is_refused_in_any_spelling) {
+    write("small.toml", small_scan);
+    fs::create_directories(path("sub"));
+    fs::create_symlink(path("small.toml"), path("link.toml"));
+    for (const auto* arguments : {"run small.toml -o ./small.toml --overwrite",
+                                  "run ./small.toml -o small.toml --overwrite",
+                                  "run small.toml -o sub/../small.toml --overwrite",
+                                  "run small.toml -o link.toml --overwrite"}) {
+        const auto result = vigil(arguments);
+        EXPECT_EQ(result.status, 2) << arguments << "\n" << result.err;
+        EXPECT_NE(result.err.find("would replace the scan file"), std::string::npos)
+            << arguments << "\n"
+            << result.err;
+        EXPECT_EQ(slurp(path("small.toml")), small_scan) << arguments;
+    }
+}
+
 TEST_F(cli, results_are_bit_identical_for_one_two_and_four_threads) {
     write("small.toml", small_scan);
     std::vector<std::vector<double>> runs;

@@ -111,6 +111,18 @@ extern "C" void announce_interruption(int signal_number) {
 
 // ---- vigil run -------------------------------------------------------------------------
 
+// Whether two paths name one file: the same path once `.`, `..` and links are resolved, or
+// (for an existing file) the same inode.
+bool same_file(const std::string& a, const std::string& b) {
+    std::error_code error_a;
+    std::error_code error_b;
+    const auto resolved_a = fs::weakly_canonical(a, error_a);
+    const auto resolved_b = fs::weakly_canonical(b, error_b);
+    if (!error_a && !error_b && resolved_a == resolved_b) return true;
+    std::error_code not_comparable;
+    return fs::equivalent(a, b, not_comparable);
+}
+
 std::string default_output(const run_arguments& arguments, const shard_spec& shard) {
     const std::string stem = fs::path(arguments.scan_path).stem().string();
     if (shard.count == 1) return stem + ".h5";
@@ -187,7 +199,9 @@ int run_command(const run_arguments& arguments, const std::string& command_line,
     request.settings.threads = arguments.threads;
     request.settings.block_replicates = arguments.block_replicates;
     request.settings.on_progress = report_progress;
-    if (fs::absolute(request.output) == fs::absolute(arguments.scan_path)) {
+    // Compared as files, not as spellings: `-o ./scan.toml` and `-o ../dir/scan.toml` are the
+    // scan file too, as is a hard or symbolic link to it.
+    if (same_file(request.output, arguments.scan_path)) {
         throw input_error(request.output + ": the output would replace the scan file");
     }
     if (mpi.active()) return run_under_mpi(plan, chosen, request, mpi);
