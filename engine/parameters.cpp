@@ -31,9 +31,11 @@ std::string quoted_choices(const std::vector<std::string>& choices) {
 std::string parameter_spec::allowed() const {
     if (kind == parameter_kind::choice) return "one of " + quoted_choices(choices);
     const std::string kind_name = kind == parameter_kind::integer ? "an integer" : "a number";
+    // An infinite bound is open whatever the table says: values must be finite.
     return fmt::format("{} in {}{}, {}{}", kind_name,
                        minimum_inclusive && std::isfinite(minimum) ? "[" : "(",
-                       format_bound(minimum), format_bound(maximum), maximum_inclusive ? "]" : ")");
+                       format_bound(minimum), format_bound(maximum),
+                       maximum_inclusive && std::isfinite(maximum) ? "]" : ")");
 }
 
 void parameter_set::set(const std::string& name, parameter_value value) {
@@ -140,7 +142,8 @@ parameter_value check_value(const parameter_spec& spec, const parameter_value& v
     }
     const bool below = spec.minimum_inclusive ? *number < spec.minimum : *number <= spec.minimum;
     const bool above = spec.maximum_inclusive ? *number > spec.maximum : *number >= spec.maximum;
-    if (below || above) refuse(fmt::format("{:g} is out of range", *number));
+    // `{}` prints the shortest text that reads back as the value: 10000001, not 1e+07.
+    if (below || above) refuse(fmt::format("{} is out of range", *number));
     return value;
 }
 

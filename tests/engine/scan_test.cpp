@@ -74,6 +74,19 @@ TEST(scan, choice_parameters_scan_over_strings) {
     EXPECT_EQ(plan.points[1].choice("interferer"), "outside");
 }
 
+// An error is one whole line: control bytes from the file are escaped (a NUL once cut the
+// message short), and a value out of range is shown as written, not rounded.
+TEST(scan, errors_are_one_line_and_show_values_as_written) {
+    const auto nul = error_of(header + "[parameters]\n\"receptors\\u0000x\" = 5\n");
+    EXPECT_NE(nul.find("receptors\\x00x: unknown parameter"), std::string::npos) << nul;
+    const auto escape = error_of(header + "[parameters]\n\"\\u001b[31mred\\n2nd\" = 5\n");
+    EXPECT_EQ(escape.find('\n'), std::string::npos) << escape;
+    EXPECT_EQ(escape.find('\x1b'), std::string::npos) << escape;
+    EXPECT_NE(escape.find("\\x1b[31mred\\x0a2nd"), std::string::npos) << escape;
+    const auto big = error_of(header + "[parameters]\nreceptors = 10000001\n");
+    EXPECT_NE(big.find("10000001 is out of range"), std::string::npos) << big;
+}
+
 TEST(scan, errors_name_the_file_and_key) {
     EXPECT_NE(error_of(header + "[parameters]\nreceptor = 3\n").find("parameters.receptor"),
               std::string::npos);
