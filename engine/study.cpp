@@ -228,7 +228,8 @@ void merge_shards(const std::vector<std::string>& inputs, const std::string& out
         if (count == 0) count = spec.count;
         if (spec.count != count) differ("shard count");
         if (!indices.insert(spec.index).second) {
-            throw input_error(fmt::format("{}: shard {} is given twice", shard.path(), text));
+            throw input_error(fmt::format("{}: shard {}/{} is given twice", shard.path(),
+                                          spec.index, spec.count));
         }
     }
     if (indices.size() != count) {

@@ -232,5 +232,14 @@ TEST_F(cluster, merging_one_shard_file_says_file_not_files) {
     EXPECT_NE(merge.err.find("merged 1 shard file into merged.h5"), std::string::npos) << merge.err;
 }
 
+TEST_F(cluster, a_file_given_twice_to_merge_is_named_with_its_shard) {
+    write("scan.toml", scan);
+    ASSERT_EQ(vigil("run scan.toml -o whole.h5").status, 0);
+    const auto merge = vigil("merge whole.h5 whole.h5 -o merged.h5");
+    EXPECT_EQ(merge.status, 2) << merge.err;
+    EXPECT_NE(merge.err.find("whole.h5: shard 1/1 is given twice"), std::string::npos) << merge.err;
+    EXPECT_FALSE(fs::exists(path("merged.h5")));
+}
+
 }  // namespace
 }  // namespace vigil
