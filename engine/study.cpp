@@ -156,6 +156,12 @@ run_outcome run_to_file(const scan_plan& plan, const model& chosen, const run_re
                 return run_outcome::already_complete;
             }
         }
+        if (request.resume && fs::exists(journal)) {
+            throw input_error(fmt::format(
+                "{}: output exists beside the journal of a run that was replacing it ({}); pass "
+                "--overwrite --resume to finish that run, or --overwrite alone to start again",
+                request.output, journal));
+        }
         throw input_error(request.output + ": output exists; pass --overwrite to replace it");
     }
     if (fs::exists(journal) && !request.resume && !request.overwrite) {

@@ -241,5 +241,25 @@ TEST_F(cluster, a_file_given_twice_to_merge_is_named_with_its_shard) {
     EXPECT_FALSE(fs::exists(path("merged.h5")));
 }
 
+// A killed `--overwrite` run leaves the old finished file and a new journal side by side:
+// info names the journal, and --resume alone says how to finish it.
+TEST_F(cluster, a_killed_overwrite_leaves_a_journal_that_info_and_resume_name) {
+    write("scan.toml", scan);
+    ASSERT_EQ(vigil("run scan.toml -o out.h5").status, 0);
+    ASSERT_NE(
+        vigil("run scan.toml -o out.h5 --overwrite", "VIGIL_FAULT_KILL_AT=building-result-file")
+            .status,
+        0);
+    ASSERT_TRUE(fs::exists(path("out.h5.journal")));
+    const auto info = vigil("info out.h5");
+    EXPECT_EQ(info.status, 0) << info.err;
+    EXPECT_NE(info.out.find("pending       out.h5.journal"), std::string::npos) << info.out;
+    const auto resume = vigil("run scan.toml -o out.h5 --resume");
+    EXPECT_EQ(resume.status, 2);
+    EXPECT_NE(resume.err.find("--overwrite --resume"), std::string::npos) << resume.err;
+    EXPECT_EQ(vigil("run scan.toml -o out.h5 --overwrite --resume").status, 0);
+    EXPECT_FALSE(fs::exists(path("out.h5.journal")));
+}
+
 }  // namespace
 }  // namespace vigil

@@ -514,6 +514,12 @@ int info_command(const std::string& path) {
                file.complete() ? finished : "INCOMPLETE (run did not finish)");
     fmt::print("replicates    {} of {} done ({:.1f}%)\n", done, points * replicates,
                total > 0 ? 100.0 * static_cast<double>(done) / total : 0.0);
+    if (fs::exists(journal_path(path))) {
+        fmt::print(
+            "pending       {}: an unfinished run that will replace this file; `vigil "
+            "info {}` shows it, `--overwrite --resume` finishes it\n",
+            journal_path(path), journal_path(path));
+    }
     for (const auto* name : {"model", "vigil_version", "git_commit", "created_utc", "completed_utc",
                              "command_line", "scan_file", "hdf5_version", "boost_version"}) {
         const auto value = file.attribute(name);
