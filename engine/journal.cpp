@@ -285,8 +285,15 @@ journal_writer journal_writer::create(const std::string& path, const std::string
     }
     lock_or_refuse(descriptor, path);
     journal_writer journal(descriptor, path);
-    write_all(descriptor, encode_header(identity), path);
-    journal.sync();
+    try {
+        write_all(descriptor, encode_header(identity), path);
+        journal.sync();
+    } catch (const run_error&) {
+        // No work is in it yet (a full disk): a journal without its header would only confuse
+        // the next command, so the file this call made is removed.
+        ::unlink(path.c_str());
+        throw;
+    }
     return journal;
 }
 

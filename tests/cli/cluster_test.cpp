@@ -261,5 +261,18 @@ TEST_F(cluster, a_killed_overwrite_leaves_a_journal_that_info_and_resume_name) {
     EXPECT_FALSE(fs::exists(path("out.h5.journal")));
 }
 
+// A disk already full when a run starts: the journal's header (it holds the scan text, here
+// over 512 bytes) cannot be written under a one-block file limit, and no empty journal is left to
+// confuse the next command. (The limit must leave room for the captured stderr.)
+TEST_F(cluster, a_journal_whose_header_cannot_be_written_is_removed) {
+    write("scan.toml", scan + "# " + std::string(600, 'x') + "\n");
+    const auto full = vigil("run scan.toml -o out.h5", "", "trap '' XFSZ; ulimit -f 1;");
+    EXPECT_EQ(full.status, 1) << full.err;
+    EXPECT_NE(full.err.find("cannot write the run journal"), std::string::npos) << full.err;
+    EXPECT_FALSE(fs::exists(path("out.h5.journal")));
+    EXPECT_FALSE(fs::exists(path("out.h5")));
+    EXPECT_EQ(vigil("run scan.toml -o out.h5").status, 0);
+}
+
 }  // namespace
 }  // namespace vigil
