@@ -113,6 +113,10 @@ TEST_F(cluster, merge_refuses_mismatched_or_incomplete_sets) {
 
     EXPECT_EQ(vigil("run scan.toml --shard 3/2").status, 2);
     EXPECT_EQ(vigil("run scan.toml --shard x").status, 2);
+    // More shards than replicates of work: some would be empty, and merge would need them all.
+    const auto too_many = vigil("run scan.toml --shard 1/1000000000000");
+    EXPECT_EQ(too_many.status, 2);
+    EXPECT_NE(too_many.err.find("would leave shards empty"), std::string::npos) << too_many.err;
 }
 
 TEST_F(cluster, killed_runs_resume_to_the_uninterrupted_result) {

@@ -182,6 +182,12 @@ int run_command(const run_arguments& arguments, const std::string& command_line,
     const model& chosen = find_model(plan.model_name);
     if (arguments.threads < 0) throw input_error("--threads: must be >= 0 (0: all cores)");
     const shard_spec shard = arguments.shard.empty() ? shard_spec{} : parse_shard(arguments.shard);
+    if (const auto work = plan.points.size() * plan.replicates; shard.count > work) {
+        throw input_error(
+            fmt::format("--shard: {} shards of a scan with {} replicate{} of work "
+                        "would leave shards empty; use at most {} shards",
+                        shard.count, work, work == 1 ? "" : "s", work));
+    }
     if (mpi.active() && shard.count > 1) {
         throw input_error("--shard: cannot be combined with mpirun, which shares the work itself");
     }
