@@ -263,6 +263,18 @@ TEST(regime_models, checks_name_the_key) {
     beyond.set("grazing_rate", 3.0);  // past the fold: no stable state to start from
     expect_error(*grazing, beyond, "grazing_rate");
 
+    // An explicit step past its stability limit would blow up and count as a transition.
+    const auto ou = make_ou_model();
+    parameter_set stiff = defaults_of(*ou);
+    stiff.set("relaxation_rate", 1000.0);  // 1000 x 0.01 = 10 >= 2
+    expect_error(*ou, stiff, "time_step");
+    parameter_set stiff_end = defaults_of(*ou);
+    stiff_end.set("relaxation_rate_end", 250.0);  // stable at the start, not at the end
+    expect_error(*ou, stiff_end, "time_step");
+    parameter_set exact = stiff;
+    exact.set("integrator", std::string("exact"));
+    EXPECT_NO_THROW(ou->check(exact));
+
     const auto allee = make_allee_ibm_model();
     parameter_set decline = defaults_of(*allee);
     decline.set("extra_death_rate_slope", -1.0);
@@ -308,6 +320,9 @@ TEST(regime_cli, bad_parameters_exit_2_naming_the_key) {
         {"model = \"allee_ibm\"\nseed = 1\nreplicates = 2\n[parameters]\n"
          "extra_death_rate_slope = -1.0\n",
          "extra_death_rate_slope"},
+        {"model = \"ou\"\nseed = 1\nreplicates = 3\n[parameters]\nduration = 100.0\n"
+         "relaxation_rate = 1000.0\n",
+         "relaxation rate 1000 x time_step = 10 must be < 2 for the euler_maruyama stepper"},
     };
     for (const bad_case& bad : cases) {
         std::ofstream(directory / "bad.toml") << bad.text;
