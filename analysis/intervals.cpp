@@ -114,7 +114,15 @@ double root_mean_square(std::span<const double> sample) {
     return std::sqrt(sum_of_squares / static_cast<double>(sample.size()));
 }
 
-estimate mean_with_interval(std::span<const double> sample, double confidence_level) {
+estimate clipped_to(const estimate& interval, value_range range) {
+    const auto clip = [&](double x) {
+        return x < range.lowest ? range.lowest : x > range.highest ? range.highest : x;
+    };
+    return {clip(interval.value), clip(interval.lower), clip(interval.upper)};
+}
+
+estimate mean_with_interval(std::span<const double> sample, double confidence_level,
+                            value_range range) {
     check_confidence_level(confidence_level);
     check_sample(sample, "mean");
     const double mean = sample_mean(sample);
@@ -128,7 +136,7 @@ estimate mean_with_interval(std::span<const double> sample, double confidence_le
     const boost::math::students_t_distribution<double> student(n - 1);
     const double t =
         boost::math::quantile(boost::math::complement(student, (1 - confidence_level) / 2));
-    return {mean, mean - t * standard_error, mean + t * standard_error};
+    return clipped_to({mean, mean - t * standard_error, mean + t * standard_error}, range);
 }
 
 estimate bootstrap_interval(std::span<const double> sample, const sample_statistic& statistic,

@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <span>
 
 namespace vigil::analysis {
@@ -24,9 +25,24 @@ struct estimate {
 // The bounds stay within [0, 1] and are never degenerate (0 of n has upper bound > 0).
 estimate wilson_interval(std::uint64_t successes, std::uint64_t trials, double confidence_level);
 
+// The values a quantity can take (a correlation: [-1, 1]; a share: [0, 1]; a variance: >= 0).
+struct value_range {
+    double lowest = -std::numeric_limits<double>::infinity();
+    double highest = std::numeric_limits<double>::infinity();
+};
+inline constexpr value_range any_value{};
+inline constexpr value_range non_negative{0, std::numeric_limits<double>::infinity()};
+inline constexpr value_range unit_interval{0, 1};
+inline constexpr value_range correlation_range{-1, 1};
+
+// `interval` with its value and bounds clipped into `range` (NaN stays NaN): a normal-theory
+// interval of a bounded quantity may otherwise reach values it cannot take.
+estimate clipped_to(const estimate& interval, value_range range);
+
 // Sample mean with the normal-theory (Student t, n - 1 degrees of freedom) interval
-// mean +- t * s / sqrt(n). NaN bounds when n < 2.
-estimate mean_with_interval(std::span<const double> sample, double confidence_level);
+// mean +- t * s / sqrt(n), clipped to `range`. NaN bounds when n < 2.
+estimate mean_with_interval(std::span<const double> sample, double confidence_level,
+                            value_range range = any_value);
 
 // Statistics for bootstrap_interval.
 double sample_mean(std::span<const double> sample);

@@ -260,7 +260,9 @@ void append_mean_columns(std::vector<report_column>& columns, const point_result
     const std::string interval =
         ", Student t " + number_text(100 * options.confidence_level) + "% interval";
     const auto mean_of = [&](const std::string& name) {
-        return analysis::mean_with_interval(result_column(results, name), options.confidence_level);
+        // Counts: the interval stays >= 0.
+        return analysis::mean_with_interval(result_column(results, name), options.confidence_level,
+                                            analysis::non_negative);
     };
     columns.push_back(interval_column("mean_binding_events", "1",
                                       "binding events per cell with contact" + interval,

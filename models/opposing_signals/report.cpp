@@ -57,15 +57,16 @@ public:
             ", mean over replicates with a finite value, Student t " + level.str() + "% interval";
     }
 
-    // NAME: the mean of a result field with its interval; NAME_sd: its spread across seeds.
+    // NAME: the mean of a result field with its interval (clipped to the values the field can
+    // take); NAME_sd: its spread across seeds.
     void mean_and_spread(const std::string& name, const std::string& field,
-                         const std::string& description, bool headline = false,
-                         const std::string& unit = "1", double factor = 1) {
+                         const std::string& description, analysis::value_range range,
+                         bool headline = false, const std::string& unit = "1", double factor = 1) {
         std::vector<double> sample = finite_values(result_column(results_, field));
         for (double& value : sample) value *= factor;
         analysis::estimate estimate{not_a_number, not_a_number, not_a_number};
         if (!sample.empty()) {
-            estimate = analysis::mean_with_interval(sample, options_.confidence_level);
+            estimate = analysis::mean_with_interval(sample, options_.confidence_level, range);
         }
         columns.push_back(report_column{name, unit, description + interval_text_, estimate.value,
                                         estimate.lower, estimate.upper, true, headline});
@@ -124,7 +125,8 @@ std::vector<report_column> analyze_point(const point_configuration& configuratio
     auto& columns = build.columns;
 
     build.mean_and_spread("long_run_sharpness", "long_run_sharpness",
-                          "top Hessian eigenvalue averaged over the long-run window", true);
+                          "top Hessian eigenvalue averaged over the long-run window",
+                          analysis::non_negative, true);
     columns.push_back(value_column("theory_sharpness_edge",
                                    "2 / learning_rate: where gradient descent's sharpness stays "
                                    "at the edge of stability",
@@ -135,17 +137,19 @@ std::vector<report_column> analyze_point(const point_configuration& configuratio
     build.mean_and_spread("sharpness_formula_ratio", "long_run_sharpness_formula_ratio",
                           "measured sharpness / q alpha^2 (||b||^2 + ||A[:,0]||^2) in the long run "
                           "(spec: about 1)",
-                          true);
+                          analysis::non_negative, true);
     build.mean_and_spread("eigenvector_outlier_share", "long_run_eigenvector_outlier_share",
                           "share of the top eigenvector on A[:,0] in the long run (spec: >= 0.99)",
-                          true);
+                          analysis::unit_interval, true);
     build.mean_and_spread("sharpness_flow_least_squares", "least_squares_weight_norm",
                           "q alpha^2 ||w*|| with w* the exact least-squares fit of each data set "
                           "(the flow limit without the finite-sample shift of w* from beta)",
-                          false, "1", configuration.data.outlier_second_moment());
+                          analysis::non_negative, false, "1",
+                          configuration.data.outlier_second_moment());
 
     build.mean_and_spread("long_run_b_norm_sq", "long_run_second_layer_norm_sq",
-                          "||b||^2 averaged over the long-run window", true);
+                          "||b||^2 averaged over the long-run window", analysis::non_negative,
+                          true);
     columns.push_back(value_column("theory_b_norm_sq_edge",
                                    "2 / (learning_rate q alpha^2): ||b||^2 at the edge of "
                                    "stability",
@@ -155,11 +159,13 @@ std::vector<report_column> analyze_point(const point_configuration& configuratio
                                    theory.b_norm_sq_flow));
 
     build.mean_and_spread("balance_point", "long_run_outlier_weight",
-                          "w_0 = b^T A[:,0] averaged over the long-run window", true);
+                          "w_0 = b^T A[:,0] averaged over the long-run window", analysis::any_value,
+                          true);
     columns.push_back(value_column("theory_balance_point", "gamma (p_A - p_B) / (alpha q)",
                                    theory.balance_point, true));
     build.mean_and_spread("least_squares_outlier_weight", "least_squares_outlier_weight",
-                          "w*_0 of the exact least-squares fit of each data set");
+                          "w*_0 of the exact least-squares fit of each data set",
+                          analysis::any_value);
 
     columns.push_back(value_column("theory_edge_of_stability",
                                    "1 when q alpha^2 ||beta|| > 2 / learning_rate, else 0",
@@ -170,34 +176,44 @@ std::vector<report_column> analyze_point(const point_configuration& configuratio
     build.mean_and_spread("antiphase_correlation", "group_loss_antiphase_correlation",
                           "correlation of the period-2 parts of the group A and B losses in the "
                           "long run (-1: antiphase)",
-                          true);
+                          analysis::correlation_range, true);
     build.mean_and_spread("antiphase_alternation", "group_loss_alternation",
                           "rms antiphase period-2 part of the group losses relative to their "
-                          "level (about 0: no A/B alternation)");
+                          "level (about 0: no A/B alternation)",
+                          analysis::non_negative);
     build.mean_and_spread("w0_lag1_correlation", "outlier_weight_lag1_correlation",
-                          "lag-1 autocorrelation of w_0 in the long run (-1: period 2)", true);
+                          "lag-1 autocorrelation of w_0 in the long run (-1: period 2)",
+                          analysis::correlation_range, true);
     build.mean_and_spread("w0_period2_amplitude", "outlier_weight_period2_amplitude",
-                          "half the mean step-to-step change of w_0 in the long run");
+                          "half the mean step-to-step change of w_0 in the long run",
+                          analysis::non_negative);
 
     build.mean_and_spread("spike_height", "spike_height",
-                          "largest rise of the loss above its running minimum", true);
+                          "largest rise of the loss above its running minimum",
+                          analysis::non_negative, true);
     build.mean_and_spread("spike_step", "spike_step",
-                          "step of the largest rise (replicates with one)", true, "steps");
+                          "step of the largest rise (replicates with one)", analysis::non_negative,
+                          true, "steps");
     build.mean_and_spread("spike_ratio", "spike_ratio",
-                          "largest ratio of the loss to its running minimum");
-    build.mean_and_spread("max_sharpness", "max_sharpness", "largest recorded sharpness");
+                          "largest ratio of the loss to its running minimum",
+                          analysis::non_negative);
+    build.mean_and_spread("max_sharpness", "max_sharpness", "largest recorded sharpness",
+                          analysis::non_negative);
     build.mean_and_spread("edge_of_stability_step", "edge_of_stability_step",
                           "first step with sharpness >= 2 / learning_rate (replicates that got "
                           "there)",
-                          false, "steps");
+                          analysis::non_negative, false, "steps");
 
     build.mean_and_spread("discovery_precision", "discovery_precision",
-                          "share of the discovered points that are outliers");
+                          "share of the discovered points that are outliers",
+                          analysis::unit_interval);
     build.mean_and_spread("discovery_recall", "discovery_recall",
-                          "share of the outliers that were discovered");
+                          "share of the outliers that were discovered", analysis::unit_interval);
     build.mean_and_spread("discovery_opposition", "discovery_opposition",
-                          "share of discovered outliers whose group rises while the other falls");
-    build.mean_and_spread("long_run_loss", "long_run_loss", "training loss in the long run");
+                          "share of discovered outliers whose group rises while the other falls",
+                          analysis::unit_interval);
+    build.mean_and_spread("long_run_loss", "long_run_loss", "training loss in the long run",
+                          analysis::non_negative);
     build.fraction("diverged_fraction", "diverged", "fraction of runs whose loss overflowed",
                    [](double diverged) { return diverged > 0; });
     return columns;

@@ -93,6 +93,46 @@ early_warning_settings read_early_warning(const parameter_set& values) {
     return {options};
 }
 
+namespace {
+
+// The smallest fraction f with f * samples >= needed (as the analysis computes the product).
+double smallest_fraction(double needed, std::size_t samples) {
+    const auto n = static_cast<double>(samples);
+    double fraction = needed / n;
+    while (fraction * n < needed) fraction = std::nextafter(fraction, 2.0);
+    return fraction;
+}
+
+// A detrending kernel narrower than about one sample leaves nothing to smooth: the trend is
+// the series itself (or the fit fails) and every indicator is NaN. The Gaussian bandwidth must
+// span at least one sample, the LOWESS neighbourhood the points its local fit needs (degree 1
+// + 2 with the ewstools convention, degree 2 + 2 with r's).
+void check_detrending_kernel(const parameter_set& values, std::size_t samples) {
+    const std::string& method = values.choice(key::detrending);
+    const auto n = static_cast<double>(samples);
+    if (method == "gaussian") {
+        const double bandwidth = values.real(key::bandwidth);
+        if (bandwidth * n < 1) {
+            throw input_error(fmt::format(
+                "{} = {} spans {:.3g} of the {} samples (duration / sample_interval + 1); the "
+                "kernel needs at least 1: the smallest allowed is {}",
+                key::bandwidth, bandwidth, bandwidth * n, samples, smallest_fraction(1, samples)));
+        }
+    } else if (method == "lowess") {
+        const double span = values.real(key::lowess_span);
+        const double needed = values.choice(key::indicator_convention) == "r" ? 4 : 3;
+        if (std::floor(span * n) < needed) {
+            throw input_error(fmt::format(
+                "{} = {} covers {} of the {} samples (duration / sample_interval + 1); the local "
+                "fit needs at least {}: the smallest allowed is {}",
+                key::lowess_span, span, std::floor(span * n), samples, needed,
+                smallest_fraction(needed, samples)));
+        }
+    }
+}
+
+}  // namespace
+
 std::size_t sample_count(const parameter_set& values) {
     const double ratio = values.real(key::duration) / values.real(key::sample_interval);
     return static_cast<std::size_t>(std::floor(ratio + 1e-9)) + 1;
@@ -119,6 +159,7 @@ void check_time_grid_and_window(const parameter_set& values, bool with_time_step
                                       key::duration, values.real(key::duration), samples,
                                       key::sample_interval, interval));
     }
+    check_detrending_kernel(values, samples);
     const auto lag = static_cast<std::size_t>(values.integer(key::autocorrelation_lag));
     const std::size_t smallest = analysis::minimum_window_points(lag);
     if (values.has(key::rolling_window_points)) {

@@ -476,6 +476,7 @@ public:
                     n == 1 ? fmt::format("; give {}", key::initial_state) : std::string()));
             }
         }
+        check_step_stability(values, multiplicative);
     }
 
     continuous_configuration<Equations> configuration(const parameter_set& values) const {
@@ -545,6 +546,41 @@ public:
 
 private:
     std::string noise_unit() const { return definition_.state_unit + "/sqrt(time)"; }
+
+    // The explicit steppers are stable near an equilibrium only when |1 + lambda h| < 1 for
+    // every eigenvalue lambda of its Jacobian; beyond that the chain blows up, which would
+    // count as a transition. Checked at the ramp's start and end values (where the branch is
+    // stable there); the exact OU step has no such limit.
+    void check_step_stability(const parameter_set& values, bool multiplicative) const {
+        const std::string& chosen = values.choice(key::integrator);
+        if (chosen == "exact") return;
+        const std::string stepper =
+            chosen == "milstein" || (chosen == "automatic" && multiplicative) ? "milstein"
+                                                                              : "euler_maruyama";
+        const double time_step = values.real(key::time_step);
+        const Equations equations = definition_.read_equations(values);
+        const control_ramp ramp = definition_.read_ramp(values);
+        const equations_system<Equations> system(equations);
+        const branch_definition branch = definition_.branch(equations);
+        for (const double control : {ramp.start, ramp.end}) {
+            const equilibrium at = continue_equilibrium(system, branch, control);
+            if (!at.stable() || euler_amplification(at.jacobian, time_step) < 1) continue;
+            const double largest = largest_stable_euler_step(at.jacobian);
+            const std::string where = fmt::format("at {} = {}", definition_.control_key, control);
+            if (at.leading_eigenvalue.imag() == 0 && n == 1) {
+                throw input_error(fmt::format(
+                    "{}: relaxation rate {:.6g} x {} = {:.6g} must be < 2 for the {} stepper; "
+                    "lower {} below {:.3g}",
+                    where, -at.jacobian(0, 0), key::time_step, -at.jacobian(0, 0) * time_step,
+                    stepper, key::time_step, largest));
+            }
+            throw input_error(fmt::format(
+                "{}: |1 + eigenvalue x {}| = {:.6g} must be < 1 for the {} stepper; lower {} "
+                "below {:.3g}",
+                where, key::time_step, euler_amplification(at.jacobian, time_step), stepper,
+                key::time_step, largest));
+        }
+    }
 
     static theory_at_control theory_at(const deterministic_system& system,
                                        const branch_definition& branch,

@@ -55,9 +55,10 @@ report_column value_column(std::string name, std::string unit, std::string descr
             false,           headline};
 }
 
-analysis::estimate mean_of(const std::vector<double>& values, double level) {
+analysis::estimate mean_of(const std::vector<double>& values, double level,
+                           analysis::value_range range = analysis::any_value) {
     if (values.empty()) return {not_a_number, not_a_number, not_a_number};
-    return analysis::mean_with_interval(values, level);
+    return analysis::mean_with_interval(values, level, range);
 }
 
 analysis::estimate fraction_of_ones(const point_results& results, const std::string& name,
@@ -114,11 +115,11 @@ void add_indicator(std::vector<report_column>& columns, const point_results& res
     columns.push_back(interval_column(
         "approach_tau_" + name, "1",
         fmt::format("mean Kendall tau of the rolling {}, approaching ensemble", name),
-        mean_of(positives, level), headline));
+        mean_of(positives, level, analysis::correlation_range), headline));
     columns.push_back(
         interval_column("null_tau_" + name, "1",
                         fmt::format("mean Kendall tau of the rolling {}, null ensemble", name),
-                        mean_of(negatives, level), false));
+                        mean_of(negatives, level, analysis::correlation_range), false));
     for (const auto& [member, sample] :
          {std::pair{"approach", &positives}, std::pair{"null", &negatives}}) {
         columns.push_back({fmt::format("{}_tau_{}_median", member, name), "1",
@@ -195,14 +196,16 @@ std::vector<report_column> analyze_ensembles(const point_theory& theory,
                                       "mean of the null members' series (sample mean over "
                                       "replicates)",
                                       mean_of(finite_values(results, "null_mean"), level), false));
-    columns.push_back(
-        interval_column("null_variance", state + "^2",
-                        "sample variance of the null members' series, averaged over replicates",
-                        mean_of(finite_values(results, "null_variance"), level), true));
+    columns.push_back(interval_column(
+        "null_variance", state + "^2",
+        "sample variance of the null members' series, averaged over replicates",
+        mean_of(finite_values(results, "null_variance"), level, analysis::non_negative), true));
     columns.push_back(interval_column(
         "null_lag1_autocorrelation", "1",
         "lag-1 autocorrelation of the null members' series, averaged over replicates",
-        mean_of(finite_values(results, "null_lag1_autocorrelation"), level), true));
+        mean_of(finite_values(results, "null_lag1_autocorrelation"), level,
+                analysis::correlation_range),
+        true));
     columns.push_back(value_column("theory_expected_sample_variance", state + "^2",
                                    "linear-noise expectation of null_variance for series of "
                                    "this length (stationary variance minus the variance of the "

@@ -277,6 +277,31 @@ Eigen::MatrixXd noise_covariance(const Eigen::VectorXd& noise) {
 
 }  // namespace
 
+double euler_amplification(const Eigen::MatrixXd& jacobian, double time_step) {
+    const Eigen::Index n = jacobian.rows();
+    const Eigen::MatrixXd euler = Eigen::MatrixXd::Identity(n, n) + time_step * jacobian;
+    if (n == 1) return std::fabs(euler(0, 0));
+    const Eigen::EigenSolver<Eigen::MatrixXd> solver(euler, false);
+    return solver.eigenvalues().cwiseAbs().maxCoeff();
+}
+
+double largest_stable_euler_step(const Eigen::MatrixXd& jacobian) {
+    const Eigen::Index n = jacobian.rows();
+    Eigen::VectorXcd values(n);
+    if (n == 1) {
+        values[0] = jacobian(0, 0);
+    } else {
+        values = Eigen::EigenSolver<Eigen::MatrixXd>(jacobian, false).eigenvalues();
+    }
+    double largest = infinity;
+    for (Eigen::Index i = 0; i < n; ++i) {
+        const std::complex<double> value = values[i];
+        if (!(value.real() < 0)) return 0;
+        largest = std::min(largest, -2 * value.real() / std::norm(value));
+    }
+    return largest;
+}
+
 linear_noise_prediction linear_noise(const Eigen::MatrixXd& jacobian, const Eigen::VectorXd& noise,
                                      double sample_interval, double time_step) {
     const Eigen::MatrixXd q = noise_covariance(noise);
@@ -290,6 +315,11 @@ linear_noise_prediction linear_noise(const Eigen::MatrixXd& jacobian, const Eige
     prediction.lag1_autocorrelation = (propagator * covariance)(0, 0) / covariance(0, 0);
     prediction.variance_euler_maruyama = euler_covariance(0, 0);
     prediction.lag1_autocorrelation_euler_maruyama = not_a_number;
+    if (time_step > 0 && !(euler_amplification(jacobian, time_step) < 1)) {
+        // No stationary law: the chain grows without bound.
+        prediction.variance_euler_maruyama = not_a_number;
+        return prediction;
+    }
     if (time_step > 0) {
         const auto steps = std::llround(sample_interval / time_step);
         Eigen::MatrixXd lagged = euler_covariance;

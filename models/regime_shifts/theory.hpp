@@ -121,12 +121,22 @@ bifurcation locate_bifurcation(const deterministic_system& system, const equilib
 // The bifurcation of a branch definition (the analytic one when the model has it).
 bifurcation branch_bifurcation(const deterministic_system& system, const branch_definition& branch);
 
+// The spectral radius of I + h J: the Euler-Maruyama (and Milstein) chain with step h is stable
+// near an equilibrium with Jacobian J only when it is below 1.
+double euler_amplification(const Eigen::MatrixXd& jacobian, double time_step);
+
+// The largest step h with |1 + h lambda| < 1 for every eigenvalue lambda of J: the minimum of
+// -2 Re lambda / |lambda|^2 (for real lambda, 2 / |lambda|); 0 when some Re lambda >= 0.
+double largest_stable_euler_step(const Eigen::MatrixXd& jacobian);
+
 // Linear-noise predictions for dx = J x dt + G dW (G diagonal with entries `noise`), observed
 // in component 0 every `sample_interval`. Stationary covariance from J S + S J^T + G G^T = 0.
 struct linear_noise_prediction {
-    double variance = 0;                 // S_00
-    double lag1_autocorrelation = 0;     // (e^{J dt} S)_00 / S_00
-    double variance_euler_maruyama = 0;  // S_00 of the Euler-Maruyama chain with `time_step`
+    double variance = 0;              // S_00
+    double lag1_autocorrelation = 0;  // (e^{J dt} S)_00 / S_00
+    // S_00 of the Euler-Maruyama chain with `time_step`; NaN when the chain is unstable
+    // (euler_amplification >= 1), as is its autocorrelation.
+    double variance_euler_maruyama = 0;
     // Its lag-1 autocorrelation at the sample interval (a whole number k of steps):
     // ((I + h J)^k S)_00 / S_00; NaN when time_step is 0.
     double lag1_autocorrelation_euler_maruyama = 0;

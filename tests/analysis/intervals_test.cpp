@@ -56,6 +56,35 @@ TEST(mean_with_interval, matches_student_t_by_hand) {
     EXPECT_TRUE(std::isnan(mean_with_interval(single, 0.95).lower));
 }
 
+// Two Kendall taus far apart: mean 0.15, t(0.975, 1 dof) = 12.706 times the standard error
+// 0.85 reaches [-10.65, 10.95]; a correlation's interval stays in [-1, 1].
+TEST(mean_with_interval, is_clipped_to_the_range_of_the_quantity) {
+    const std::vector<double> taus{-0.7, 1.0};
+    const auto open = mean_with_interval(taus, 0.95);
+    EXPECT_LT(open.lower, -10);
+    const auto clipped = mean_with_interval(taus, 0.95, correlation_range);
+    EXPECT_DOUBLE_EQ(clipped.value, 0.15);
+    EXPECT_EQ(clipped.lower, -1.0);
+    EXPECT_EQ(clipped.upper, 1.0);
+
+    const std::vector<double> shares{0.01, 0.02, 0.9};
+    const auto share = mean_with_interval(shares, 0.95, unit_interval);
+    EXPECT_EQ(share.lower, 0.0);
+    EXPECT_EQ(share.upper, 1.0);
+    const auto positive = mean_with_interval(shares, 0.95, non_negative);
+    EXPECT_EQ(positive.lower, 0.0);
+    EXPECT_GT(positive.upper, 1.0);
+
+    // Inside the range nothing changes; NaN bounds stay NaN.
+    const std::vector<double> narrow{0.40, 0.41, 0.42};
+    const auto inside = mean_with_interval(narrow, 0.95, unit_interval);
+    const auto plain = mean_with_interval(narrow, 0.95);
+    EXPECT_EQ(inside.lower, plain.lower);
+    EXPECT_EQ(inside.upper, plain.upper);
+    const std::vector<double> single{0.5};
+    EXPECT_TRUE(std::isnan(mean_with_interval(single, 0.95, unit_interval).lower));
+}
+
 std::vector<double> evenly_spaced(int count) {
     std::vector<double> sample;
     for (int k = 0; k < count; ++k) sample.push_back(k);

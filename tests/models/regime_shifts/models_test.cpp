@@ -259,9 +259,37 @@ TEST(regime_models, checks_name_the_key) {
     parameter_set grid = defaults_of(*grazing);
     grid.set("sample_interval", 0.015);
     expect_error(*grazing, grid, "sample_interval");
+    // A detrending kernel narrower than a sample leaves every indicator NaN.
+    parameter_set narrow = defaults_of(*grazing);
+    narrow.set("bandwidth", 1e-300);
+    expect_error(*grazing, narrow, "bandwidth");
+    parameter_set unused = narrow;
+    unused.set("detrending", std::string("none"));
+    EXPECT_NO_THROW(grazing->check(unused));
+    parameter_set narrow_lowess = defaults_of(*grazing);
+    narrow_lowess.set("detrending", std::string("lowess"));
+    narrow_lowess.set("lowess_span", 1e-300);
+    expect_error(*grazing, narrow_lowess, "lowess_span");
+    narrow_lowess.set("lowess_span", 3.0 / 501);  // the ewstools fit needs 3 of 501 samples
+    EXPECT_NO_THROW(grazing->check(narrow_lowess));
+    narrow_lowess.set("indicator_convention", std::string("r"));  // r's needs 4
+    expect_error(*grazing, narrow_lowess, "lowess_span");
+
     parameter_set beyond = defaults_of(*grazing);
     beyond.set("grazing_rate", 3.0);  // past the fold: no stable state to start from
     expect_error(*grazing, beyond, "grazing_rate");
+
+    // An explicit step past its stability limit would blow up and count as a transition.
+    const auto ou = make_ou_model();
+    parameter_set stiff = defaults_of(*ou);
+    stiff.set("relaxation_rate", 1000.0);  // 1000 x 0.01 = 10 >= 2
+    expect_error(*ou, stiff, "time_step");
+    parameter_set stiff_end = defaults_of(*ou);
+    stiff_end.set("relaxation_rate_end", 250.0);  // stable at the start, not at the end
+    expect_error(*ou, stiff_end, "time_step");
+    parameter_set exact = stiff;
+    exact.set("integrator", std::string("exact"));
+    EXPECT_NO_THROW(ou->check(exact));
 
     const auto allee = make_allee_ibm_model();
     parameter_set decline = defaults_of(*allee);
@@ -308,6 +336,16 @@ TEST(regime_cli, bad_parameters_exit_2_naming_the_key) {
         {"model = \"allee_ibm\"\nseed = 1\nreplicates = 2\n[parameters]\n"
          "extra_death_rate_slope = -1.0\n",
          "extra_death_rate_slope"},
+        {"model = \"ou\"\nseed = 1\nreplicates = 3\n[parameters]\nduration = 100.0\n"
+         "relaxation_rate = 1000.0\n",
+         "relaxation rate 1000 x time_step = 10 must be < 2 for the euler_maruyama stepper"},
+        {"model = \"grazing\"\nseed = 1\nreplicates = 2\n[parameters]\n"
+         "grazing_rate_end = 2.0\nduration = 50.0\nburn_in = 5.0\nbandwidth = 1e-300\n",
+         "bandwidth = 1e-300 spans 5.1e-299 of the 51 samples"},
+        {"model = \"grazing\"\nseed = 1\nreplicates = 2\n[parameters]\n"
+         "grazing_rate_end = 2.0\nduration = 50.0\nburn_in = 5.0\ndetrending = \"lowess\"\n"
+         "lowess_span = 1e-300\n",
+         "the smallest allowed is 0.058823529411764705"},
     };
     for (const bad_case& bad : cases) {
         std::ofstream(directory / "bad.toml") << bad.text;

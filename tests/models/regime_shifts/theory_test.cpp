@@ -172,6 +172,30 @@ TEST(regime_theory, grazing_reference_values) {
     }
 }
 
+// Past |1 + lambda h| = 1 the Euler-Maruyama chain has no stationary law: its theory is NaN
+// (not the negative variance and huge autocorrelation the Lyapunov solve gives there).
+TEST(regime_theory, unstable_euler_maruyama_chain_has_nan_theory) {
+    Eigen::MatrixXd jacobian(1, 1);
+    jacobian(0, 0) = -1000.0;
+    Eigen::VectorXd noise(1);
+    noise[0] = 0.1;
+    EXPECT_DOUBLE_EQ(euler_amplification(jacobian, 0.01), 9.0);
+    EXPECT_DOUBLE_EQ(largest_stable_euler_step(jacobian), 0.002);
+    const linear_noise_prediction unstable = linear_noise(jacobian, noise, 1.0, 0.01);
+    EXPECT_TRUE(std::isnan(unstable.variance_euler_maruyama));
+    EXPECT_TRUE(std::isnan(unstable.lag1_autocorrelation_euler_maruyama));
+    EXPECT_GT(unstable.variance, 0);
+    const linear_noise_prediction stable = linear_noise(jacobian, noise, 1.0, 0.001);
+    EXPECT_NEAR(stable.variance_euler_maruyama,
+                euler_maruyama_stationary_variance(-1000.0, 0.1, 0.001), 1e-12);
+
+    Eigen::MatrixXd rotating(2, 2);  // eigenvalues -1 +- 3i: h < 2 / 10
+    rotating << -1, 3, -3, -1;
+    EXPECT_NEAR(largest_stable_euler_step(rotating), 0.2, 1e-12);
+    EXPECT_LT(euler_amplification(rotating, 0.19), 1);
+    EXPECT_GT(euler_amplification(rotating, 0.21), 1);
+}
+
 // Near a fold lambda ~ sqrt(c_fold - c): the spec's ratio stays within 0.58-0.62.
 TEST(regime_theory, grazing_eigenvalue_scales_as_root_distance_to_fold) {
     const auto definition = grazing_definition();
