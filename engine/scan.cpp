@@ -100,6 +100,11 @@ private:
             if (required) refuse(key, fmt::format("missing; an integer >= {}", minimum));
             return 0;
         }
+        if (node->is_floating_point()) {
+            refuse(key, fmt::format("expected an integer >= {}, written without a decimal point "
+                                    "or exponent (e.g. 1200, not 1200.0 or 1.2e3)",
+                                    minimum));
+        }
         if (!node->is_integer()) refuse(key, fmt::format("expected an integer >= {}", minimum));
         const auto value = node->as_integer()->get();
         if (value < minimum) {

@@ -112,6 +112,10 @@ TEST(scan, errors_name_the_file_and_key) {
                   .find("both"),
               std::string::npos);
     EXPECT_NE(error_of("model = [").find("s.toml:1:"), std::string::npos);
+    // Counts are TOML integers; a float spelling is named as such (parameters take any number).
+    EXPECT_NE(error_of("model = \"contact_sensing\"\nseed = 1\nreplicates = 2.0\n")
+                  .find("without a decimal point"),
+              std::string::npos);
 }
 
 TEST(scan, every_message_starts_with_the_file_name) {
