@@ -25,7 +25,8 @@ constexpr std::uint64_t max_work = std::uint64_t{1} << 62;
 struct scan_axis {
     std::vector<std::string> names;
     std::vector<std::vector<parameter_value>> values;  // values[name index][position]
-    std::uint32_t line = 0;                            // where it starts, to keep file order
+    toml::source_position start;  // where it is written: axes keep the file's order, also
+                                  // inside an inline table (where all share one line)
     std::size_t length() const { return values.front().size(); }
 };
 
@@ -234,13 +235,13 @@ private:
             scan_axis axis;
             axis.names = {name};
             axis.values = {axis_values(spec_named(specs, full, name), node, full)};
-            axis.line = node.source().begin.line;
+            axis.start = node.source().begin;
             axes.push_back(std::move(axis));
         }
 
         if (const auto* zip = optional_table(*table, "zip", "scan.zip")) {
             scan_axis axis;
-            axis.line = zip->source().begin.line;
+            axis.start = zip->source().begin;
             for (const auto& [key, node] : *zip) {
                 const std::string name(key.str());
                 const std::string full = "scan.zip." + name;
@@ -257,8 +258,10 @@ private:
             axes.push_back(std::move(axis));
         }
 
-        std::stable_sort(axes.begin(), axes.end(),
-                         [](const scan_axis& a, const scan_axis& b) { return a.line < b.line; });
+        std::stable_sort(axes.begin(), axes.end(), [](const scan_axis& a, const scan_axis& b) {
+            return std::pair(a.start.line, a.start.column) <
+                   std::pair(b.start.line, b.start.column);
+        });
         return axes;
     }
 

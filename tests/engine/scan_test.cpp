@@ -47,6 +47,19 @@ observation_time = { linspace = [1, 3, 3] }
     EXPECT_EQ(plan.points[5].real("observation_time"), 3.0);
 }
 
+// An inline table puts every axis on one line; the order written still decides (toml++ keeps
+// keys sorted by name, which here would make contact_length_um the slowest axis).
+TEST(scan, an_inline_scan_table_keeps_the_written_order) {
+    const auto plan = parse_scan(
+        header + "scan = { receptors = [10, 20], contact_length_um = [1.0, 2.0, 3.0] }\n",
+        "s.toml");
+    ASSERT_EQ(plan.points.size(), 6u);
+    EXPECT_EQ(plan.scanned_names, (std::vector<std::string>{"receptors", "contact_length_um"}));
+    EXPECT_EQ(plan.points[1].real("receptors"), 10);
+    EXPECT_EQ(plan.points[1].real("contact_length_um"), 2.0);
+    EXPECT_EQ(plan.points[3].real("receptors"), 20);
+}
+
 TEST(scan, logspace_takes_end_values_and_hits_them_exactly) {
     const auto plan =
         parse_scan(header + "[scan]\nobservation_time = { logspace = [1, 100, 3] }\n", "s.toml");
