@@ -141,6 +141,33 @@ TEST_F(cli, analyze_prints_a_table_and_stores_the_analysis) {
     EXPECT_TRUE(document["points"][0].contains("auc"));
 }
 
+// Scan points must stay apart in what analyze prints: CSV gives each parameter exactly (the
+// shortest text that reads back as the same double); the table keeps three digits unless two
+// points would share a label, and writes 1000 as 1000.
+TEST_F(cli, analyze_labels_every_scan_point_distinctly) {
+    write("close.toml", R"(model = "contact_sensing"
+seed = 3
+replicates = 20
+[parameters]
+receptors = 50
+[scan]
+contact_length_um = [1.0001, 1.0002, 3.1072325059538586]
+observation_time = [1000.0]
+)");
+    ASSERT_EQ(vigil("run close.toml").status, 0);
+    const auto csv = vigil("analyze close.h5 --format csv --no-store");
+    ASSERT_EQ(csv.status, 0) << csv.err;
+    for (const auto* row : {"\n1.0001,1000,", "\n1.0002,1000,", "\n3.1072325059538586,1000,"}) {
+        EXPECT_NE(csv.out.find(row), std::string::npos) << row << " in\n" << csv.out;
+    }
+    const auto table = vigil("analyze close.h5 --no-store");
+    ASSERT_EQ(table.status, 0) << table.err;
+    for (const auto* label : {" 1.0001 ", " 1.0002 ", " 1000 "}) {
+        EXPECT_NE(table.out.find(label), std::string::npos) << label << " in\n" << table.out;
+    }
+    EXPECT_EQ(table.out.find("e+03"), std::string::npos) << table.out;
+}
+
 // A full disk while /analysis is stored, with a file-size limit standing in for it (writes past
 // the limit fail with EFBIG): whether the copy or the HDF5 writes into it hit the limit, the
 // finished file stays byte for byte as it was, no scratch copy is left, and the cause is named.

@@ -28,6 +28,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <map>
 #include <optional>
 
 namespace vigil::cli {
@@ -242,19 +243,54 @@ int merge_command(const std::vector<std::string>& inputs, const std::string& out
 
 // ---- vigil analyze ---------------------------------------------------------------------
 
+// Three significant digits for reading, in fixed notation between 1e-3 and 1e5 (1000, not
+// 1e+03) and in exponent notation outside.
 std::string format_number(double value) {
     if (std::isnan(value)) return "nan";
     if (value != 0 && (std::fabs(value) < 1e-3 || std::fabs(value) >= 1e5)) {
         return fmt::format("{:.3e}", value);
     }
-    return fmt::format("{:.3g}", value);
+    if (value == 0) return "0";
+    const int decimals =
+        std::max(0, 2 - static_cast<int>(std::floor(std::log10(std::fabs(value)))));
+    std::string text = fmt::format("{:.{}f}", value, decimals);
+    if (text.find('.') != std::string::npos) {
+        text.erase(text.find_last_not_of('0') + 1);
+        if (text.back() == '.') text.pop_back();
+    }
+    return text;
 }
 
-std::string parameter_text(const parameter_set& point, const std::string& name) {
+// A scan point's value of a parameter: `exact` gives the shortest text that reads back as the
+// same double (for CSV), otherwise format_number's three digits.
+std::string parameter_text(const parameter_set& point, const std::string& name, bool exact) {
     if (!point.has(name)) return "-";
     const auto& value = point.get(name);
-    if (const auto* number = std::get_if<double>(&value)) return format_number(*number);
+    if (const auto* number = std::get_if<double>(&value)) {
+        return exact ? fmt::format("{}", *number) : format_number(*number);
+    }
     return std::get<std::string>(value);
+}
+
+// The labels of one scanned parameter's column: three digits, unless that would give two
+// different values the same label.
+std::vector<std::string> parameter_labels(const std::vector<parameter_set>& points,
+                                          const std::string& name) {
+    std::vector<std::string> labels;
+    std::map<std::string, std::string> exact_of_label;
+    bool ambiguous = false;
+    for (const auto& point : points) {
+        labels.push_back(parameter_text(point, name, false));
+        const auto [at, inserted] =
+            exact_of_label.emplace(labels.back(), parameter_text(point, name, true));
+        if (!inserted && at->second != parameter_text(point, name, true)) ambiguous = true;
+    }
+    if (ambiguous) {
+        for (std::size_t p = 0; p < points.size(); ++p) {
+            labels[p] = parameter_text(points[p], name, true);
+        }
+    }
+    return labels;
 }
 
 struct analysis_table {
@@ -270,11 +306,13 @@ void print_table(const analysis_table& analysis, const analyze_arguments& argume
     for (const auto& column : analysis.rows.front()) {
         if (column.headline) table.header.push_back(column.name);
     }
+    std::vector<std::vector<std::string>> labels;
+    for (const auto& name : analysis.scanned) {
+        labels.push_back(parameter_labels(analysis.points, name));
+    }
     for (std::size_t p = 0; p < analysis.rows.size(); ++p) {
         std::vector<std::string> cells;
-        for (const auto& name : analysis.scanned) {
-            cells.push_back(parameter_text(analysis.points[p], name));
-        }
+        for (const auto& column_labels : labels) cells.push_back(column_labels[p]);
         for (const auto& column : analysis.rows[p]) {
             if (!column.headline) continue;
             cells.push_back(column.has_interval
@@ -306,7 +344,7 @@ void print_csv(const analysis_table& analysis) {
     for (std::size_t p = 0; p < analysis.rows.size(); ++p) {
         std::vector<std::string> cells;
         for (const auto& name : analysis.scanned) {
-            cells.push_back(parameter_text(analysis.points[p], name));
+            cells.push_back(parameter_text(analysis.points[p], name, true));
         }
         for (const auto& column : analysis.rows[p]) {
             cells.push_back(fmt::format("{:.17g}", column.value));
