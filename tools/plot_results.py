@@ -1135,6 +1135,10 @@ def main():
             raise unusable_input(f"{arguments.file}: no figures to draw (the {s.model} figures "
                                  "need trajectories: set trajectories = 2 in the scan file)")
         paths = {name: os.path.join(directory, f"{s.stem}_{name}.png") for name, _, _ in figures}
+        for path in paths.values():
+            if os.path.lexists(path) and not os.path.isfile(path):
+                raise unusable_input(f"{path}: exists and is not a file (a figure goes there); "
+                                     "move it or choose another --plot directory")
         existing = [path for path in paths.values() if os.path.exists(path)]
         if existing and not arguments.overwrite:
             raise unusable_input(f"{existing[0]}: exists ({len(existing)} of the "

@@ -225,6 +225,15 @@ TEST_F(figures, existing_figures_and_no_store_are_refused) {
     EXPECT_EQ(replaced.status, 0) << replaced.err;
     EXPECT_TRUE(is_png("figs/contact_roc.png"));
 
+    // A directory where a figure goes is refused before the analysis, even with --overwrite.
+    fs::remove(path("figs/contact_roc.png"));
+    fs::create_directory(path("figs/contact_roc.png"));
+    const auto blocked = vigil("analyze contact.h5 --plot figs --overwrite");
+    EXPECT_EQ(blocked.status, 2) << blocked.err;
+    EXPECT_NE(blocked.err.find("contact_roc.png: exists and is not a file"), std::string::npos)
+        << blocked.err;
+    EXPECT_TRUE(blocked.out.empty()) << "refused before the analysis: " << blocked.out;
+
     write("figs_file", "not a directory");
     const auto not_directory = vigil("analyze contact.h5 --plot figs_file");
     EXPECT_EQ(not_directory.status, 2);
