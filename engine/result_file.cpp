@@ -213,6 +213,12 @@ const std::string& checked_result_path(const std::string& path) {
     if (fs::is_directory(path, ignored)) {
         throw input_error(fmt::format("{}: is a directory, not a result file", path));
     }
+    if (is_journal_file(path) && journal_in_use(path)) {
+        throw input_error(fmt::format(
+            "{}: is the journal of a run that vigil is writing now, not a result file; `vigil "
+            "info {}` tells how far it got",
+            path, path));
+    }
     if (is_journal_file(path)) {
         const std::string output =
             path.ends_with(".journal") ? path.substr(0, path.size() - 8) : "OUT.h5";

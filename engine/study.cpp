@@ -14,6 +14,7 @@
 #include <cstring>
 #include <filesystem>
 #include <set>
+#include <string_view>
 
 namespace vigil {
 
@@ -39,6 +40,7 @@ void check_output_directory(const std::string& output) {
     if (output.empty() || fs::path(output).filename().empty()) {
         throw input_error(fmt::format("\"{}\": the output needs a file name", output));
     }
+    check_output_name(output);
     const auto parent = fs::absolute(output).parent_path();
     if (!fs::is_directory(parent)) {
         throw run_error(
@@ -100,6 +102,19 @@ void finalize(const scan_plan& plan, const model& chosen, const run_request& req
 
 }  // namespace
 
+void check_output_name(const std::string& output) {
+    // vigil's own working files: a run's journal (OUT.h5.journal) and files being built
+    // (OUT.h5.partial); an output of that name could replace another run's unfinished work.
+    for (const std::string_view reserved : {".journal", ".partial"}) {
+        if (output.ends_with(reserved)) {
+            throw input_error(fmt::format(
+                "{}: names ending in {} are vigil's working files (run journals, files being "
+                "built); choose another output name",
+                output, reserved));
+        }
+    }
+}
+
 shard_spec parse_shard(const std::string& text) {
     const auto slash = text.find('/');
     shard_spec shard;
@@ -133,6 +148,11 @@ std::string partial_path(const std::string& output) {
 void require_result_exists(const std::string& path) {
     if (fs::exists(path)) return;
     const std::string journal = journal_path(path);
+    if (fs::exists(journal) && journal_in_use(journal)) {
+        throw input_error(fmt::format(
+            "{}: no such file yet; a vigil run is writing it now (`vigil info {}` tells how far)",
+            path, path));
+    }
     if (fs::exists(journal)) {
         throw input_error(fmt::format(
             "{}: no such file yet; {} holds its unfinished run (`vigil info {}` tells how far; "

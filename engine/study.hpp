@@ -47,6 +47,8 @@ enum class run_outcome { completed, already_complete };
 // Paths of a run's side files.
 std::string journal_path(const std::string& output);
 std::string partial_path(const std::string& output);
+// input_error for an output named like those side files (ending in .journal or .partial).
+void check_output_name(const std::string& output);
 
 // input_error unless the result file `path` exists; when only its journal does, the message
 // says the run is unfinished and how to continue it.

@@ -5,7 +5,10 @@
 #include "engine/result_file.hpp"
 #include "program_fixture.hpp"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstring>
@@ -276,6 +279,59 @@ TEST_F(cluster, a_journal_whose_header_cannot_be_written_is_removed) {
     EXPECT_FALSE(fs::exists(path("out.h5.journal")));
     EXPECT_FALSE(fs::exists(path("out.h5")));
     EXPECT_EQ(vigil("run scan.toml -o out.h5").status, 0);
+}
+
+// A run still writing holds a lock on its journal (here the test holds it, as that run would):
+// a second run of the same output is refused, and analyze, merge and info say that a run is
+// writing it instead of advising --resume. Released, the journal is an interrupted run's again.
+TEST_F(cluster, a_journal_a_run_is_writing_is_named_as_such) {
+    write("scan.toml", scan);
+    const auto killed =
+        vigil("run scan.toml --block 20 -o out.h5", "VIGIL_FAULT_KILL_AT_JOURNAL_BYTE=20000");
+    ASSERT_NE(killed.status, 0);
+    ASSERT_TRUE(fs::exists(path("out.h5.journal")));
+    const int lock = ::open(path("out.h5.journal").c_str(), O_RDONLY | O_CLOEXEC);
+    ASSERT_GE(lock, 0);
+    ASSERT_EQ(::flock(lock, LOCK_EX | LOCK_NB), 0);
+
+    const auto second = vigil("run scan.toml --resume -o out.h5");
+    EXPECT_EQ(second.status, 2);
+    EXPECT_NE(second.err.find("another vigil run is writing this output now"), std::string::npos)
+        << second.err;
+    for (const auto* command :
+         {"analyze out.h5", "merge out.h5 -o m.h5", "analyze out.h5.journal"}) {
+        const auto busy = vigil(command);
+        EXPECT_EQ(busy.status, 2) << command;
+        EXPECT_NE(busy.err.find("writing"), std::string::npos) << command << ": " << busy.err;
+        EXPECT_EQ(busy.err.find("--resume"), std::string::npos) << command << ": " << busy.err;
+    }
+    const auto info = vigil("info out.h5");
+    EXPECT_NE(info.out.find("a run vigil is writing now"), std::string::npos) << info.out;
+
+    ::close(lock);
+    EXPECT_NE(vigil("analyze out.h5").err.find("--resume"), std::string::npos);
+    EXPECT_NE(vigil("info out.h5").out.find("--resume"), std::string::npos);
+    EXPECT_EQ(vigil("run scan.toml --resume -o out.h5").status, 0);
+}
+
+// Names ending in .journal or .partial are vigil's working files: an -o of that form could
+// replace another run's unfinished journal, so it is refused even with --overwrite.
+TEST_F(cluster, an_output_named_like_a_working_file_is_refused) {
+    write("scan.toml", scan);
+    const auto killed =
+        vigil("run scan.toml --block 20 -o other.h5", "VIGIL_FAULT_KILL_AT_JOURNAL_BYTE=20000");
+    ASSERT_NE(killed.status, 0);
+    const std::string journal = slurp(path("other.h5.journal"));
+    for (const auto* command : {"run scan.toml -o other.h5.journal --overwrite",
+                                "run scan.toml -o x.h5.partial", "merge a.h5 -o b.h5.journal"}) {
+        const auto refused = vigil(command);
+        EXPECT_EQ(refused.status, 2) << command;
+        EXPECT_NE(refused.err.find("vigil's working files"), std::string::npos)
+            << command << ": " << refused.err;
+    }
+    EXPECT_EQ(slurp(path("other.h5.journal")), journal);
+    EXPECT_FALSE(fs::exists(path("x.h5.partial")));
+    EXPECT_FALSE(fs::exists(path("x.h5.partial.journal")));
 }
 
 }  // namespace

@@ -211,6 +211,7 @@ int run_command(const run_arguments& arguments, const std::string& command_line,
     if (same_file(request.output, arguments.scan_path)) {
         throw input_error(request.output + ": the output would replace the scan file");
     }
+    check_output_name(request.output);
     if (mpi.active()) return run_under_mpi(plan, chosen, request, mpi);
     std::signal(SIGINT, announce_interruption);
     std::signal(SIGTERM, announce_interruption);
@@ -517,9 +518,10 @@ int journal_info(const std::string& journal) {
     const auto slice = shard_work(plan, shard);
     const auto total = slice.end - slice.begin;
     fmt::print("file          {}\n", journal);
-    fmt::print(
-        "status        INCOMPLETE: an interrupted or running run's journal; "
-        "`vigil run ... --resume` continues it\n");
+    fmt::print("status        INCOMPLETE: {}\n",
+               journal_in_use(journal)
+                   ? "a run vigil is writing now"
+                   : "an interrupted run's journal; `vigil run ... --resume` continues it");
     fmt::print("replicates    {} of {} done ({:.1f}%), in {} blocks\n", done, total,
                total > 0 ? 100.0 * static_cast<double>(done) / static_cast<double>(total) : 0.0,
                blocks);
