@@ -148,7 +148,7 @@ parameter_value check_value(const parameter_spec& spec, const parameter_value& v
 }
 
 std::string to_string(const parameter_value& value) {
-    if (const auto* number = std::get_if<double>(&value)) return fmt::format("{:g}", *number);
+    if (const auto* number = std::get_if<double>(&value)) return fmt::format("{}", *number);
     return std::get<std::string>(value);
 }
 

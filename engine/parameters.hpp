@@ -70,6 +70,7 @@ parameter_spec choice_parameter(const std::string& name, const std::string& desc
 parameter_value check_value(const parameter_spec& spec, const parameter_value& value,
                             const std::string& where);
 
+// The value as written back: the shortest text that reads as the same double, or the string.
 std::string to_string(const parameter_value& value);
 
 }  // namespace vigil
