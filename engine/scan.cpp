@@ -30,6 +30,14 @@ struct scan_axis {
     std::size_t length() const { return values.front().size(); }
 };
 
+// What a TOML value is, for messages about values of the wrong kind.
+std::string toml_kind(const toml::node& node) {
+    if (node.is_boolean()) return "a boolean";
+    if (node.is_array()) return "a list";
+    if (node.is_table()) return "a table";
+    return "a date or time";
+}
+
 class scan_reader {
 public:
     scan_reader(const std::string& path, const toml::table& root, std::size_t max_points)
@@ -125,16 +133,19 @@ private:
         refuse(key, "unknown parameter; this model has: " + list);
     }
 
-    parameter_value scalar(const toml::node& node, const std::string& key) const {
-        if (node.is_integer()) return static_cast<double>(node.as_integer()->get());
-        if (node.is_floating_point()) return node.as_floating_point()->get();
-        if (node.is_string()) return node.as_string()->get();
-        refuse(key, "expected a number or a string");
-    }
-
     parameter_value checked(const parameter_spec& spec, const toml::node& node,
                             const std::string& key) const {
-        return check_value(spec, scalar(node, key), path_ + ": " + key);
+        parameter_value value;
+        if (node.is_integer()) {
+            value = static_cast<double>(node.as_integer()->get());
+        } else if (node.is_floating_point()) {
+            value = node.as_floating_point()->get();
+        } else if (node.is_string()) {
+            value = node.as_string()->get();
+        } else {
+            refuse(key, fmt::format("expected {}, got {}", spec.allowed(), toml_kind(node)));
+        }
+        return check_value(spec, value, path_ + ": " + key);
     }
 
     const toml::table* optional_table(const toml::table& parent, const std::string& key,

@@ -125,6 +125,10 @@ TEST(scan, errors_name_the_file_and_key) {
                   .find("both"),
               std::string::npos);
     EXPECT_NE(error_of("model = [").find("s.toml:1:"), std::string::npos);
+    EXPECT_NE(error_of(header + "[parameters]\nradius_um = true\n")
+                  .find("parameters.radius_um: expected a number in (0, 1e+06], got a boolean"),
+              std::string::npos)
+        << error_of(header + "[parameters]\nradius_um = true\n");
     // Counts are TOML integers; a float spelling is named as such (parameters take any number).
     EXPECT_NE(error_of("model = \"contact_sensing\"\nseed = 1\nreplicates = 2.0\n")
                   .find("without a decimal point"),
