@@ -54,6 +54,13 @@ public:
         plan.seed = unsigned_integer("seed", 0, true);
         plan.replicates = unsigned_integer("replicates", 1, true);
         plan.trajectories = unsigned_integer("trajectories", 0, false);
+        if (plan.trajectories > plan.replicates) {
+            refuse("trajectories",
+                   fmt::format("{} is more than replicates = {}: it counts the first replicates "
+                               "of each point whose detail is kept; allowed: an integer from 0 "
+                               "to {}",
+                               plan.trajectories, plan.replicates, plan.replicates));
+        }
         replicates_ = plan.replicates;
         if (const auto* title = root_.get("title"); title != nullptr && !title->is_string()) {
             refuse("title", "expected a string describing the study");

@@ -9,6 +9,7 @@
 //   seed = 1                       # integer >= 0
 //   replicates = 1200              # per scan point
 //   trajectories = 2               # optional: record detail for the first 2 replicates
+//                                  # (at most `replicates`)
 //   [parameters]                   # fixed values; the model's defaults fill the rest
 //   [scan]                         # axes; the points are their grid product, first axis slowest
 //   contact_length_um = [1, 2, 4]

@@ -93,7 +93,8 @@ std::vector<row> parameter_rows() {
          "clipped_gd: gradient descent with global norm clipping; split_adam: Adam on A[:,0] "
          "only, gradient descent elsewhere"},
         {key::batch_size, integer, "1", 100.0, 1, 1e6, closed, closed,
-         "minibatch size of sgd (points drawn without replacement each step)"},
+         "minibatch size of sgd (points drawn without replacement each step); the other "
+         "optimizers ignore it"},
         {key::momentum, real, "1", 0.9, 0, 1, closed, open, "heavy-ball coefficient mu"},
         {key::adam_beta1, real, "1", 0.9, 0, 1, closed, open, "Adam's first-moment decay"},
         {key::adam_beta2, real, "1", 0.999, 0, 1, closed, open, "Adam's second-moment decay"},
@@ -138,6 +139,14 @@ std::vector<parameter_spec> parameter_table() {
 
 std::size_t count(const parameter_set& values, const char* name) {
     return static_cast<std::size_t>(values.integer(name));
+}
+
+// The table's default of a parameter, as written in messages.
+std::string default_of(const char* name) {
+    for (const row& entry : parameter_rows()) {
+        if (std::string(entry.name) == name) return to_string(entry.default_value);
+    }
+    return "none";
 }
 
 void record_trajectory(const training_history& history, double outlier_second_moment,
@@ -270,15 +279,25 @@ void opposing_signals_model::check(const parameter_set& values) const {
             key::fraction_group_a, key::fraction_group_b,
             data.fraction_group_a + data.fraction_group_b, outliers, key::samples, data.samples));
     }
-    if (configuration.training.batch_size > data.samples) {
-        throw input_error(fmt::format("{} = {} exceeds {} = {}", key::batch_size,
-                                      configuration.training.batch_size, key::samples,
-                                      data.samples));
+    // batch_size only matters to sgd; a default left in place must not refuse the others.
+    const training_settings& training = configuration.training;
+    if (training.optimizer.kind == optimizer_kind::minibatch_sgd &&
+        training.batch_size > data.samples) {
+        throw input_error(fmt::format(
+            "{} = {} exceeds {} = {}: {} = \"sgd\" draws {} distinct points of the {} each "
+            "step; set {} (default {}) to at most {}",
+            key::batch_size, training.batch_size, key::samples, data.samples, key::optimizer,
+            key::batch_size, key::samples, key::batch_size, default_of(key::batch_size),
+            data.samples));
     }
-    if (configuration.training.discovered_points > data.samples) {
-        throw input_error(fmt::format("{} = {} exceeds {} = {}", key::discovered_points,
-                                      configuration.training.discovered_points, key::samples,
-                                      data.samples));
+    if (training.discovered_points > data.samples) {
+        throw input_error(fmt::format(
+            "{} = {} exceeds {} = {}: group discovery takes the {} points whose loss changes "
+            "most at the largest loss increase, out of the {}; set {} (default {}) to at most "
+            "{}, e.g. {}, the points of groups A and B",
+            key::discovered_points, training.discovered_points, key::samples, data.samples,
+            key::discovered_points, key::samples, key::discovered_points,
+            default_of(key::discovered_points), data.samples, outliers));
     }
 }
 

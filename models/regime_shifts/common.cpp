@@ -133,32 +133,75 @@ void check_detrending_kernel(const parameter_set& values, std::size_t samples) {
 
 }  // namespace
 
-std::size_t sample_count(const parameter_set& values) {
+double recorded_samples(const parameter_set& values) {
     const double ratio = values.real(key::duration) / values.real(key::sample_interval);
-    return static_cast<std::size_t>(std::floor(ratio + 1e-9)) + 1;
+    return std::floor(ratio + 1e-9) + 1;
 }
 
-void check_time_grid_and_window(const parameter_set& values, bool with_time_step) {
+std::size_t sample_count(const parameter_set& values) {
+    return static_cast<std::size_t>(recorded_samples(values));
+}
+
+namespace {
+
+// At least 8 samples (the pipeline's shortest series), at most max_samples_per_member; the
+// count is compared as a double, so a grid of 1e303 samples is refused, never cast. The
+// message offers the shortest sample_interval within the limit (with a time step, the
+// shortest whole multiple of it).
+void check_sample_count(const parameter_set& values, bool with_time_step) {
+    const double duration = values.real(key::duration);
     const double interval = values.real(key::sample_interval);
-    if (with_time_step) {
-        const double step = values.real(key::time_step);
-        const double ratio = interval / step;
-        if (ratio < 1 - 1e-9 || std::fabs(ratio - std::round(ratio)) > 1e-6 * ratio) {
-            throw input_error(fmt::format("{} = {} must be a whole multiple of {} = {}",
-                                          key::sample_interval, interval, key::time_step, step));
-        }
-        const double steps = (values.real(key::duration) + values.real(key::burn_in)) / step;
-        if (steps > 1e10) {
-            throw input_error(fmt::format("{} = {} gives {:.3g} steps; at most 1e10 are allowed",
-                                          key::time_step, step, steps));
-        }
-    }
-    const std::size_t samples = sample_count(values);
+    const double samples = recorded_samples(values);
     if (samples < 8) {
         throw input_error(fmt::format("{} = {} gives {} samples at {} = {}; at least 8 are needed",
-                                      key::duration, values.real(key::duration), samples,
-                                      key::sample_interval, interval));
+                                      key::duration, duration, samples, key::sample_interval,
+                                      interval));
     }
+    if (samples > max_samples_per_member) {
+        double shortest = duration / (max_samples_per_member - 1);
+        std::string multiple;
+        if (with_time_step) {
+            const double step = values.real(key::time_step);
+            shortest = std::ceil(shortest / step) * step;
+            multiple = fmt::format(" (a whole multiple of {} = {})", key::time_step, step);
+        }
+        throw input_error(fmt::format(
+            "{} = {} at {} = {} gives {:.4g} samples per member (duration / sample_interval + "
+            "1); at most {:.0f} are allowed (about 200 bytes of memory each per replicate): "
+            "raise {} to {} or more{} or shorten {}",
+            key::duration, duration, key::sample_interval, interval, samples,
+            max_samples_per_member, key::sample_interval, shortest, multiple, key::duration));
+    }
+}
+
+// sample_interval a whole number of time steps, and at most 1e10 steps over burn-in and
+// recorded run, which keeps every step count (burn-in, recorded part, steps per sample) far
+// inside std::size_t. Compared as doubles, before anything is counted.
+void check_step_count(const parameter_set& values) {
+    const double interval = values.real(key::sample_interval);
+    const double step = values.real(key::time_step);
+    const double ratio = interval / step;
+    // Written so that an infinite ratio (a step far below the interval) is refused too.
+    if (!(ratio >= 1 - 1e-9) || !(std::fabs(ratio - std::round(ratio)) <= 1e-6 * ratio)) {
+        throw input_error(fmt::format("{} = {} must be a whole multiple of {} = {}",
+                                      key::sample_interval, interval, key::time_step, step));
+    }
+    const double duration = values.real(key::duration);
+    const double burn_in = values.real(key::burn_in);
+    const double steps = (duration + burn_in) / step;
+    if (steps > 1e10) {
+        throw input_error(fmt::format(
+            "({} + {}) / {} = ({} + {}) / {} gives {:.3g} steps; at most 1e10 are allowed",
+            key::duration, key::burn_in, key::time_step, duration, burn_in, step, steps));
+    }
+}
+
+}  // namespace
+
+void check_time_grid_and_window(const parameter_set& values, bool with_time_step) {
+    if (with_time_step) check_step_count(values);
+    check_sample_count(values, with_time_step);
+    const std::size_t samples = sample_count(values);
     check_detrending_kernel(values, samples);
     const auto lag = static_cast<std::size_t>(values.integer(key::autocorrelation_lag));
     const std::size_t smallest = analysis::minimum_window_points(lag);

@@ -53,11 +53,26 @@ std::vector<parameter_spec> early_warning_parameters();
 
 early_warning_settings read_early_warning(const parameter_set& values);
 
-// The number of samples of a run: duration / sample_interval + 1 (at 0, dt, ..., duration).
+// The most samples one member records. A replicate holds both members' series and, while it
+// analyses one of them, about 25 doubles per sample (time, the detrended series' four columns,
+// nine rolling indicators, Kendall tau's sorted copies, the Gaussian kernel's FFT buffers):
+// about 200 bytes per sample, measured. At 10^6 samples that is about 200 MB per replicate in
+// flight (one per thread) and about four times as much for a replicate whose trajectory is
+// recorded (10^7 would need 2 GB per thread); 100 times the longest study in
+// inputs/regime_shifts/.
+inline constexpr double max_samples_per_member = 1e6;
+
+// The number of samples of a run in floating point, defined for any positive grid so that it
+// can be checked before it is counted: floor(duration / sample_interval) + 1 (at 0,
+// sample_interval, ..., duration).
+double recorded_samples(const parameter_set& values);
+
+// recorded_samples() as a count, for a grid check_time_grid_and_window() has accepted.
 std::size_t sample_count(const parameter_set& values);
 
 // Rules between the time-grid and pipeline parameters: sample_interval a whole number of
-// time steps, duration at least 4 samples, a rolling window no longer than the series.
+// time steps, at least 8 and at most max_samples_per_member samples, at most 1e10 time steps,
+// a detrending kernel and a rolling window that fit the series.
 void check_time_grid_and_window(const parameter_set& values, bool with_time_step);
 
 // The per-replicate result fields of every regime-shift model, in order.

@@ -293,6 +293,7 @@ TEST_F(cli, odd_inputs_found_by_review_exit_2_with_one_line) {
         {"[parameters]\nobservation_time = 1e300\n", "observation_time"},
         {"[parameters]\ninterferer_binding_rate = 1e6\nobservation_time = 1e4\n", "too much work"},
         {"title = 42\n", "title"},
+        {"trajectories = 1000000000000\n", "trajectories: 1000000000000 is more than replicates"},
     };
     for (const auto& [text, mention] : scans) {
         write("odd.toml", head + text);

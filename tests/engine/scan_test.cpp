@@ -135,6 +135,20 @@ TEST(scan, errors_name_the_file_and_key) {
               std::string::npos);
 }
 
+// trajectories counts the first replicates of each point kept in detail: more than there are
+// is refused, naming both counts, before any point is read.
+TEST(scan, trajectories_may_not_exceed_replicates) {
+    const std::string counts = "model = \"contact_sensing\"\nseed = 1\nreplicates = 3\n";
+    EXPECT_EQ(parse_scan(counts + "trajectories = 3\n", "s.toml").trajectories, 3u);
+    EXPECT_EQ(parse_scan(counts + "trajectories = 0\n", "s.toml").trajectories, 0u);
+    EXPECT_EQ(error_of(counts + "trajectories = 1000000000000\n"),
+              "s.toml: trajectories: 1000000000000 is more than replicates = 3: it counts the "
+              "first replicates of each point whose detail is kept; allowed: an integer from 0 "
+              "to 3");
+    EXPECT_NE(error_of(counts + "trajectories = 4\n").find("allowed: an integer from 0 to 3"),
+              std::string::npos);
+}
+
 TEST(scan, every_message_starts_with_the_file_name) {
     for (const auto* text : {"seed = -1", "replicates = 0", "[scan]\nx = 1"}) {
         EXPECT_EQ(error_of(header.substr(0, 26) + "\n" + text).rfind("s.toml", 0), 0u) << text;

@@ -73,8 +73,34 @@ void expect_rejected(const std::vector<std::pair<std::string, parameter_value>>&
 TEST(model, check_rejects_inconsistent_parameters_naming_the_keys) {
     expect_rejected({{"fraction_group_a", 0.0}, {"fraction_group_b", 0.0}}, "fraction_group_a");
     expect_rejected({{"fraction_group_a", 0.7}, {"fraction_group_b", 0.6}}, "fraction_group_b");
-    expect_rejected({{"samples", 50.0}, {"batch_size", 100.0}}, "batch_size");
-    expect_rejected({{"samples", 40.0}, {"batch_size", 10.0}}, "discovered_points");
+    expect_rejected({{"samples", 50.0}, {"optimizer", std::string("sgd")}, {"batch_size", 100.0}},
+                    "batch_size = 100 exceeds samples = 50: optimizer = \"sgd\" draws batch_size "
+                    "distinct points of the samples each step; set batch_size (default 100) to "
+                    "at most 50");
+    // 40 points: 1 in group A, 1 in group B; the default discovered_points = 50 does not fit.
+    expect_rejected({{"samples", 40.0}},
+                    "discovered_points = 50 exceeds samples = 40: group discovery takes the "
+                    "discovered_points points whose loss changes most at the largest loss "
+                    "increase, out of the samples; set discovered_points (default 50) to at most "
+                    "40, e.g. 2, the points of groups A and B");
+}
+
+// batch_size is sgd's alone: its default must not refuse fewer points for the other optimizers.
+TEST(model, batch_size_is_checked_only_for_sgd) {
+    for (const char* optimizer : {"gd", "momentum", "adam", "clipped_gd", "split_adam"}) {
+        EXPECT_NO_THROW(defaults_with({{"samples", 50.0}, {"optimizer", std::string(optimizer)}}))
+            << optimizer;
+        EXPECT_NO_THROW(defaults_with(
+            {{"samples", 40.0}, {"optimizer", std::string(optimizer)}, {"discovered_points", 2.0}}))
+            << optimizer;
+    }
+    EXPECT_NO_THROW(defaults_with({{"samples", 40.0},
+                                   {"optimizer", std::string("sgd")},
+                                   {"batch_size", 40.0},
+                                   {"discovered_points", 40.0}}));
+    const point_configuration small =
+        read_configuration(defaults_with({{"samples", 40.0}, {"discovered_points", 2.0}}));
+    EXPECT_EQ(small.data.samples, 40u);
 }
 
 std::string slurp(const fs::path& file) {
@@ -96,7 +122,9 @@ TEST(model, bad_parameters_exit_2_naming_the_key_and_leave_no_file) {
         {"[parameters]\nhidden_width = 2.5\n", "hidden_width"},
         {"[parameters]\nspectrum_decay = 1.5\n", "spectrum_decay"},
         {"[parameters]\nfraction_group_a = 0.0\nfraction_group_b = 0.0\n", "fraction_group_a"},
-        {"[parameters]\nsamples = 50\n", "batch_size"},
+        {"[parameters]\noptimizer = \"sgd\"\nsamples = 50\n", "batch_size = 100 exceeds samples"},
+        {"[parameters]\nsamples = 40\nbatch_size = 40\n",
+         "set discovered_points (default 50) to at most 40"},
         {"[parameters]\nlearning_rat = 0.1\n", "learning_rat"},
     };
     for (const auto& [body, key] : cases) {
@@ -111,6 +139,7 @@ TEST(model, bad_parameters_exit_2_naming_the_key_and_leave_no_file) {
             << body << ": " << slurp(directory / "err.txt");
         EXPECT_FALSE(fs::exists(directory / "bad.h5")) << body;
         EXPECT_FALSE(fs::exists(directory / "bad.h5.partial")) << body;
+        EXPECT_FALSE(fs::exists(directory / "bad.h5.journal")) << body;
     }
     fs::remove_all(directory);
 }

@@ -297,6 +297,70 @@ TEST(regime_models, checks_name_the_key) {
     expect_error(*allee, decline, "extra_death_rate_slope");
 }
 
+// A grid with more samples than a replicate can hold is refused by check(), whatever the
+// model, with the count computed in floating point (1e303 samples are not cast to an integer).
+TEST(regime_models, sample_counts_beyond_the_limit_are_refused_naming_the_grid) {
+    const auto expect_sample_limit = [](const model& chosen, const parameter_set& values) {
+        try {
+            chosen.check(values);
+            ADD_FAILURE() << chosen.name() << ": accepted; expected the sample limit";
+        } catch (const input_error& error) {
+            const std::string message = error.what();
+            for (const char* part : {"duration", "sample_interval", "at most 1000000"}) {
+                EXPECT_NE(message.find(part), std::string::npos) << message;
+            }
+        }
+    };
+    const auto allee = make_allee_ibm_model();
+    for (const double interval : {1e-12, 1e-300, 5e-324}) {
+        parameter_set fine = defaults_of(*allee);
+        fine.set("sample_interval", interval);
+        expect_sample_limit(*allee, fine);
+    }
+
+    // 1e10 steps pass the step limit, but 1e10 + 1 samples do not fit.
+    const auto saddle_node = make_saddle_node_model();
+    parameter_set long_run = defaults_of(*saddle_node);
+    long_run.set("duration", 1e9);
+    long_run.set("time_step", 0.1);
+    long_run.set("sample_interval", 0.1);
+    long_run.set("burn_in", 0.0);
+    expect_sample_limit(*saddle_node, long_run);
+    long_run.set("sample_interval", 1000.1);  // the message's offer: 999901 samples
+    EXPECT_NO_THROW(saddle_node->check(long_run));
+
+    // The limit itself: 10^6 samples are accepted, one more is not; predator_prey records
+    // two components, allee_ibm has no time step.
+    for (const auto& chosen :
+         {make_grazing_model(), make_predator_prey_model(), make_allee_ibm_model()}) {
+        parameter_set grid = defaults_of(*chosen);
+        grid.set("sample_interval", 1.0);
+        grid.set("duration", max_samples_per_member - 1);
+        EXPECT_NO_THROW(chosen->check(grid)) << chosen->name();
+        EXPECT_EQ(sample_count(grid), 1000000u);
+        grid.set("duration", max_samples_per_member);
+        expect_sample_limit(*chosen, grid);
+    }
+}
+
+// Steps are counted over burn-in and the recorded run, and the message names both.
+TEST(regime_models, step_counts_beyond_the_limit_name_duration_and_burn_in) {
+    const auto grazing = make_grazing_model();
+    parameter_set values = defaults_of(*grazing);
+    values.set("time_step", 1e-7);
+    values.set("sample_interval", 10.0);
+    values.set("burn_in", 1e9);
+    try {
+        grazing->check(values);
+        ADD_FAILURE() << "accepted 1e16 steps";
+    } catch (const input_error& error) {
+        const std::string message = error.what();
+        for (const char* part : {"duration", "burn_in", "time_step", "at most 1e10"}) {
+            EXPECT_NE(message.find(part), std::string::npos) << message;
+        }
+    }
+}
+
 struct outcome {
     int status = -1;
     std::string err;
@@ -346,6 +410,20 @@ TEST(regime_cli, bad_parameters_exit_2_naming_the_key) {
          "grazing_rate_end = 2.0\nduration = 50.0\nburn_in = 5.0\ndetrending = \"lowess\"\n"
          "lowess_span = 1e-300\n",
          "the smallest allowed is 0.058823529411764705"},
+        // Sample counts a replicate cannot hold: refused before the journal is created.
+        {"model = \"allee_ibm\"\nseed = 1\nreplicates = 2\n[parameters]\n"
+         "sample_interval = 1e-12\n",
+         "gives 1e+15 samples per member (duration / sample_interval + 1); at most 1000000 "
+         "are allowed"},
+        {"model = \"allee_ibm\"\nseed = 1\nreplicates = 2\n[parameters]\n"
+         "sample_interval = 1e-300\n",
+         "gives 1e+303 samples per member (duration / sample_interval + 1); at most 1000000 "
+         "are allowed (about 200 bytes of memory each per replicate): raise sample_interval to "
+         "0.001000001000001 or more or shorten duration"},
+        {"model = \"saddle_node\"\nseed = 1\nreplicates = 2\n[parameters]\nduration = 1e9\n"
+         "time_step = 0.1\nsample_interval = 0.1\nburn_in = 0.0\n",
+         "raise sample_interval to 1000.1 or more (a whole multiple of time_step = 0.1) or "
+         "shorten duration"},
     };
     for (const bad_case& bad : cases) {
         std::ofstream(directory / "bad.toml") << bad.text;
@@ -354,6 +432,7 @@ TEST(regime_cli, bad_parameters_exit_2_naming_the_key) {
         EXPECT_NE(run.err.find(bad.key), std::string::npos) << run.err;
         EXPECT_FALSE(fs::exists(directory / "bad.h5"));
         EXPECT_FALSE(fs::exists(directory / "bad.h5.partial"));
+        EXPECT_FALSE(fs::exists(directory / "bad.h5.journal"));
     }
     fs::remove_all(directory);
 }
