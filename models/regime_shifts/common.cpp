@@ -165,10 +165,14 @@ void check_sample_count(const parameter_set& values, bool with_time_step) {
             shortest = std::ceil(shortest / step) * step;
             multiple = fmt::format(" (a whole multiple of {} = {})", key::time_step, step);
         }
+        // Shown to 10 significant digits, rounded up (0.3, not 0.30000000000000004): still
+        // within the limit, and a whole multiple well inside check_step_count's tolerance.
+        const double digit = std::pow(10.0, std::floor(std::log10(shortest)) - 9);
+        shortest = std::ceil(shortest / digit - 1e-6) * digit;
         throw input_error(fmt::format(
             "{} = {} at {} = {} gives {:.4g} samples per member (duration / sample_interval + "
             "1); at most {:.0f} are allowed (about 200 bytes of memory each per replicate): "
-            "raise {} to {} or more{} or shorten {}",
+            "raise {} to {:.10g} or more{} or shorten {}",
             key::duration, duration, key::sample_interval, interval, samples,
             max_samples_per_member, key::sample_interval, shortest, multiple, key::duration));
     }

@@ -419,7 +419,7 @@ TEST(regime_cli, bad_parameters_exit_2_naming_the_key) {
          "sample_interval = 1e-300\n",
          "gives 1e+303 samples per member (duration / sample_interval + 1); at most 1000000 "
          "are allowed (about 200 bytes of memory each per replicate): raise sample_interval to "
-         "0.001000001000001 or more or shorten duration"},
+         "0.001000001001 or more or shorten duration"},
         {"model = \"saddle_node\"\nseed = 1\nreplicates = 2\n[parameters]\nduration = 1e9\n"
          "time_step = 0.1\nsample_interval = 0.1\nburn_in = 0.0\n",
          "raise sample_interval to 1000.1 or more (a whole multiple of time_step = 0.1) or "
