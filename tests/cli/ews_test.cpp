@@ -573,6 +573,9 @@ const char* const six_rows = "time,value\n1,3\n2,4\n3,3.5\n4,5\n5,4\n6,6\n";
 
 const char* const ten_rows = "time,value\n1,3\n2,4\n3,3.5\n4,5\n5,4\n6,6\n7,5\n8,7\n9,6\n10,8\n";
 
+const char* const ten_rows_every_ten =
+    "time,value\n10,3\n20,4\n30,3.5\n40,5\n50,4\n60,6\n70,5\n80,7\n90,6\n100,8\n";
+
 INSTANTIATE_TEST_SUITE_P(
     cases, ews_bad_input,
     ::testing::Values(
@@ -642,10 +645,91 @@ INSTANTIATE_TEST_SUITE_P(
                   "time,value\n1,3e-300\n2,4e-300\n3,3e-300\n4,5e-300\n5,4e-300\n6,6e-300\n7,"
                   "5e-300\n8,7e-300\n9,6e-300\n10,8e-300\n",
                   "", "below 1e-70, where the indicators underflow"},
+        // A kernel under one sample spacing used to leave every indicator undefined (exit 0,
+        // a table of -); the message names the smallest bandwidth in each form that can be given.
+        bad_input{"bandwidth_under_one_sample", ten_rows, "--bandwidth 1e-9",
+                  "--bandwidth 1e-09: 1e-08 sample spacings of the 10-point series (one spacing "
+                  "is 1 time units); the Gaussian kernel needs at least one: the smallest allowed "
+                  "is 0.1 as a fraction of the series"},
+        bad_input{"bandwidth_under_one_sample_in_time_units", ten_rows_every_ten, "--bandwidth 5",
+                  "the smallest allowed is 10 in time units, or 0.1 as a fraction of the series"},
+        bad_input{"bandwidth_under_one_sample_fraction_of_a_coarse_series", ten_rows_every_ten,
+                  "--bandwidth 0.05",
+                  "the smallest allowed is 0.1 as a fraction of the series, or 10 in time units"},
+        // The r convention rounds 0.7 points to 1, but the bandwidth given is still too narrow.
+        bad_input{"bandwidth_under_one_sample_r_convention", ten_rows,
+                  "--bandwidth 0.07 --convention r", "--bandwidth 0.07: 0.7 sample spacings"},
+        // LOWESS gives its farthest neighbour weight 0: 3 points fit a line through the series.
+        bad_input{"lowess_span_fits_through_the_series", ten_rows, "--detrend lowess --span 0.3",
+                  "--span 0.3: covers 3 of the 10 points; a local fit of degree 1 needs at least "
+                  "4"},
+        bad_input{"lowess_span_names_the_smallest_allowed", ten_rows,
+                  "--detrend lowess --span 0.4 --convention r",
+                  "needs at least 5 (the farthest has weight 0; with fewer the trend passes "
+                  "through the series): the smallest allowed is 0.5"},
+        // A series too short for any window is named as such, not for its kernel.
+        bad_input{"too_short_for_the_window_and_the_kernel", "time,value\n1,3\n2,4\n3,3.5\n",
+                  "--detrend lowess --span 1", "so the series is too short for this window"},
         // Root may write anywhere the permissions say no; /proc refuses new files to anyone.
         bad_input{"plot_in_an_unwritable_directory", ten_rows, "--plot /proc/vigil-test.png",
                   "--plot /proc/vigil-test.png: cannot write in the directory /proc"}),
     [](const ::testing::TestParamInfo<bad_input>& test) { return test.param.label; });
+
+// A wiggly 50-point series with a rising spread, so that every indicator has a trend.
+std::string fifty_rows() {
+    std::string csv = "time,value\n";
+    for (int i = 0; i < 50; ++i) {
+        csv += fmt::format("{},{:.6f}\n", i, 5 + (1 + 0.05 * i) * std::sin(1.7 * i * i));
+    }
+    return csv;
+}
+
+TEST_F(ews, the_smallest_bandwidth_and_span_allowed_give_defined_indicators) {
+    write("fifty.csv", fifty_rows());
+    for (const std::string options :
+         {"--bandwidth 0.02", "--bandwidth 0.02 --convention r", "--detrend lowess --span 0.08",
+          "--detrend lowess --span 0.1 --convention r"}) {
+        fs::remove(path("out.h5"));
+        const auto result = vigil("ews fifty.csv --surrogates 0 -o out.h5 " + options);
+        ASSERT_EQ(result.status, 0) << options << ": " << result.err;
+        const auto file = h5::open_file(path("out.h5"), false);
+        const auto residuals = h5::read_vector(h5::open_group(file, "series"), "residuals");
+        EXPECT_GT(*std::max_element(residuals.begin(), residuals.end()), 1e-3) << options;
+        for (const double tau : h5::read_vector(h5::open_group(file, "tests"), "tau")) {
+            EXPECT_TRUE(std::isfinite(tau)) << options;
+        }
+    }
+}
+
+// The sensitivity grid leaves out, as NaN, the cells the options would refuse: a kernel under
+// one sample (0.05 of 16 points) or a LOWESS span through the series (0.15 of 20 points).
+TEST_F(ews, sensitivity_cells_under_one_sample_or_through_the_series_stay_empty) {
+    const auto column = [&](const std::string& file_name, std::size_t cell) {
+        const auto file = h5::open_file(path(file_name), false);
+        const auto grid = h5::open_dataset(h5::open_group(file, "sensitivity"), "variance");
+        std::vector<double> taus;
+        for (std::uint64_t w = 0; w < 11; ++w) taus.push_back(h5::read_row(grid, w).at(cell));
+        return taus;
+    };
+    const auto all_nan = [](const std::vector<double>& taus) {
+        return std::all_of(taus.begin(), taus.end(), [](double tau) { return std::isnan(tau); });
+    };
+    ASSERT_EQ(
+        vigil("ews '" + data_dir + "chemostat.csv' --surrogates 0 --sensitivity -o g.h5").status,
+        0);
+    EXPECT_TRUE(all_nan(column("g.h5", 0)));   // bandwidth 0.05: 0.8 points
+    EXPECT_FALSE(all_nan(column("g.h5", 1)));  // bandwidth 0.1: 1.6 points
+
+    std::string csv = "time,value\n";
+    for (int i = 0; i < 20; ++i) csv += fmt::format("{},{}\n", i, (i * 7) % 5 + 0.2 * i);
+    write("twenty.csv", csv);
+    const auto lowess = vigil(
+        "ews twenty.csv --surrogates 0 --detrend lowess --span 0.4 "
+        "--sensitivity -o l.h5");
+    ASSERT_EQ(lowess.status, 0) << lowess.err;
+    EXPECT_TRUE(all_nan(column("l.h5", 1)));   // span 0.15: 3 points
+    EXPECT_FALSE(all_nan(column("l.h5", 2)));  // span 0.2: 4 points
+}
 
 TEST_F(ews, refuses_a_directory_as_output_before_any_work) {
     write("in.csv", ten_rows);

@@ -72,6 +72,7 @@ constexpr std::size_t minimum_windows = 3;    // Kendall tau of fewer points say
 constexpr double largest_magnitude = 1e70;     // of a value
 constexpr double smallest_spread = 1e-70;      // max - min of a series that is not constant
 constexpr double widest_bandwidth_spans = 10;  // a Gaussian bandwidth in time units, at most
+constexpr double fewest_kernel_points = 1;     // a Gaussian bandwidth in sample spacings, at least
 constexpr std::size_t fewest_bootstrap = 10;
 constexpr std::size_t most_bootstrap = 100000;
 
@@ -216,6 +217,88 @@ struct resolved_settings {
     std::size_t window_points = 0;
 };
 
+// The smallest fraction f of an n-point series with f * n >= points, the product computed as the
+// analysis computes it.
+double smallest_fraction(double points, std::size_t n) {
+    const auto length = static_cast<double>(n);
+    double fraction = points / length;
+    while (fraction * length < points) fraction = std::nextafter(fraction, 2.0);
+    return fraction;
+}
+
+// The points a Gaussian bandwidth spans (before the r convention rounds them), converted as the
+// analysis converts them: `bandwidth` <= 1 is a fraction of the series, above 1 time units.
+double points_of_time_units(double time_units, std::size_t n, double span_time) {
+    return time_units * static_cast<double>(n - 1) / span_time;
+}
+
+double bandwidth_points(double bandwidth, std::size_t n, double span_time) {
+    return bandwidth <= 1 ? bandwidth * static_cast<double>(n)
+                          : points_of_time_units(bandwidth, n, span_time);
+}
+
+// A kernel narrower than one sample spacing leaves the trend equal to the series: residuals of
+// 0 or rounding noise, every indicator undefined or meaningless.
+bool kernel_spans_a_sample(double bandwidth, std::size_t n, double span_time) {
+    return n < 2 || bandwidth_points(bandwidth, n, span_time) >= fewest_kernel_points;
+}
+
+// Refused like the regime-shift models refuse it, naming the smallest bandwidth in both of its
+// forms where both can be given. (A series of one point has no spacing: the window refuses it.)
+void check_kernel_spans_a_sample(double bandwidth, std::size_t n, double span_time) {
+    if (kernel_spans_a_sample(bandwidth, n, span_time)) return;
+    const double spacing = span_time / static_cast<double>(n - 1);
+    const double as_fraction = smallest_fraction(fewest_kernel_points, n);
+    double in_time_units = spacing;
+    while (points_of_time_units(in_time_units, n, span_time) < fewest_kernel_points) {
+        in_time_units = std::nextafter(in_time_units, std::numeric_limits<double>::infinity());
+    }
+    // Values up to 1 are fractions: a spacing of at most 1 time unit cannot be given in time units.
+    const std::string fraction_text = fmt::format("{} as a fraction of the series", as_fraction);
+    const std::string time_text = fmt::format("{} in time units", in_time_units);
+    std::string smallest = fraction_text;
+    if (bandwidth > 1) {
+        smallest = time_text + ", or " + fraction_text;
+    } else if (in_time_units > 1) {
+        smallest += ", or " + time_text;
+    }
+    throw input_error(fmt::format(
+        "--bandwidth {}: {:.3g} sample spacings of the {}-point series (one spacing is {} time "
+        "units); the Gaussian kernel needs at least one: the smallest allowed is {}",
+        bandwidth, bandwidth_points(bandwidth, n, span_time), n, number_text(spacing), smallest));
+}
+
+// LOWESS gives the farthest of its floor(span n) neighbours weight 0: a local fit of degree d
+// through d + 1 weighted points passes through the series, leaving residuals of rounding noise.
+// The span must cover d + 3 points (degree 1 with the ewstools convention, 2 with r's).
+int lowess_degree(an::ews_convention convention) {
+    return convention == an::ews_convention::ewstools ? 1 : 2;
+}
+
+double lowess_points_needed(an::ews_convention convention) {
+    return lowess_degree(convention) + 3;
+}
+
+bool span_covers_enough(double span, std::size_t n, an::ews_convention convention) {
+    return std::floor(span * static_cast<double>(n)) >= lowess_points_needed(convention);
+}
+
+void check_span(double span, std::size_t n, an::ews_convention convention) {
+    if (!(span > 0 && span <= 1)) {
+        throw input_error(
+            fmt::format("--span {}: must be in (0, 1], a fraction of the series", span));
+    }
+    if (span_covers_enough(span, n, convention)) return;
+    // The window checks come first: a series they accept has more points than any span needs.
+    const double needed = lowess_points_needed(convention);
+    throw input_error(fmt::format(
+        "--span {}: covers {} of the {} points; a local fit of degree {} needs at least {} (the "
+        "farthest has weight 0; with fewer the trend passes through the series): the smallest "
+        "allowed is {}",
+        span, std::floor(span * static_cast<double>(n)), n, lowess_degree(convention), needed,
+        smallest_fraction(needed, n)));
+}
+
 resolved_settings resolve_settings(const ews_arguments& arguments, const csv_series& series) {
     resolved_settings settings;
     auto& options = settings.options;
@@ -235,8 +318,6 @@ resolved_settings resolve_settings(const ews_arguments& arguments, const csv_ser
     options.lag = arguments.lag;
     const auto convention = options.detrending.convention;
     const std::size_t n = series.values.size();
-    const double step =
-        n > 1 ? (series.time.back() - series.time.front()) / static_cast<double>(n - 1) : 1.0;
 
     if (!(arguments.bandwidth > 0) || !std::isfinite(arguments.bandwidth)) {
         throw input_error(
@@ -258,30 +339,7 @@ resolved_settings resolve_settings(const ews_arguments& arguments, const csv_ser
         options.detrending.bandwidth = an::series_length::time_units(arguments.bandwidth);
         settings.bandwidth_unit = "time units";
     }
-    if (options.detrending.method == an::detrend_method::gaussian) {
-        double points = arguments.bandwidth <= 1 ? arguments.bandwidth * static_cast<double>(n)
-                                                 : arguments.bandwidth / step;
-        if (convention == an::ews_convention::earlywarnings) points = std::nearbyint(points);
-        if (!(points > 0)) {
-            throw input_error(
-                fmt::format("--bandwidth {}: rounds to 0 points of the {}-point "
-                            "series (the r convention rounds to whole points)",
-                            arguments.bandwidth, n));
-        }
-        settings.kernel_sigma_points = an::gaussian_sigma_points(points, convention);
-    }
-
     options.detrending.span = arguments.span;
-    if (options.detrending.method == an::detrend_method::lowess) {
-        const int degree = convention == an::ews_convention::ewstools ? 1 : 2;
-        const double covered = std::floor(arguments.span * static_cast<double>(n));
-        if (!(arguments.span > 0 && arguments.span <= 1) || covered < degree + 2) {
-            throw input_error(
-                fmt::format("--span {}: must be in (0, 1] and cover at least {} "
-                            "of the {} points for a local fit of degree {}",
-                            arguments.span, degree + 2, n, degree));
-        }
-    }
 
     if (!(arguments.window > 0) || !std::isfinite(arguments.window) ||
         (arguments.window > 1 && arguments.window != std::floor(arguments.window))) {
@@ -316,6 +374,15 @@ resolved_settings resolve_settings(const ews_arguments& arguments, const csv_ser
             detrended, minimum_windows));
     }
 
+    // After the window: a series too short for any window is named as such, whatever the kernel.
+    if (options.detrending.method == an::detrend_method::gaussian) {
+        check_kernel_spans_a_sample(arguments.bandwidth, n, span_time);
+        double points = bandwidth_points(arguments.bandwidth, n, span_time);
+        if (convention == an::ews_convention::earlywarnings) points = std::nearbyint(points);
+        settings.kernel_sigma_points = an::gaussian_sigma_points(points, convention);
+    } else if (options.detrending.method == an::detrend_method::lowess) {
+        check_span(arguments.span, n, convention);
+    }
     return settings;
 }
 
@@ -342,6 +409,8 @@ sensitivity_grid run_sensitivity(const csv_series& series, const an::ews_options
     }
     const std::size_t cells = grid.window_fractions.size() * grid.bandwidths.size();
     grid.taus.assign(std::size(an::all_indicators), std::vector<double>(cells, nan));
+    const std::size_t n = series.values.size();
+    const double span_time = series.time.back() - series.time.front();
     for (std::size_t w = 0; w < grid.window_fractions.size(); ++w) {
         for (std::size_t b = 0; b < grid.bandwidths.size(); ++b) {
             an::ews_options options = base;
@@ -350,6 +419,14 @@ sensitivity_grid run_sensitivity(const csv_series& series, const an::ews_options
                 options.detrending.bandwidth = an::series_length::fraction(grid.bandwidths[b]);
             } else if (method == an::detrend_method::lowess) {
                 options.detrending.span = grid.bandwidths[b];
+            }
+            // A cell the command would refuse as an option stays NaN too: its taus would come
+            // from residuals of 0 or rounding noise.
+            if ((method == an::detrend_method::gaussian &&
+                 !kernel_spans_a_sample(grid.bandwidths[b], n, span_time)) ||
+                (method == an::detrend_method::lowess &&
+                 !span_covers_enough(grid.bandwidths[b], n, base.detrending.convention))) {
+                continue;
             }
             try {
                 const auto result = an::early_warning(series.time, series.values, options);
