@@ -339,6 +339,27 @@ TEST_F(ews, tab_separated_with_comments_and_quotes_reads_like_the_comma_file) {
     EXPECT_EQ(tab.out.substr(tab.out.find('\n')), comma.out.substr(comma.out.find('\n')));
 }
 
+// The heading says what the time axis is: a named column, or the row number 1..n of a file
+// with a single column.
+TEST_F(ews, the_heading_names_the_time_axis) {
+    std::string single = "count\n";
+    for (int i = 0; i < 10; ++i) single += fmt::format("{}\n", (i * 7) % 5 + 0.5 * i);
+    write("single.csv", single);
+    const auto by_row = vigil("ews single.csv --surrogates 0");
+    ASSERT_EQ(by_row.status, 0) << by_row.err;
+    EXPECT_NE(by_row.out.find("single.csv: column \"count\" against row number (10 points, 1 to "
+                              "10)"),
+              std::string::npos)
+        << by_row.out;
+
+    write("first.csv", "year,count\n3,1\n4,3\n5,2\n6,4\n7,3\n8,5\n9,4\n10,6\n11,5\n12,7\n");
+    const auto by_year = vigil("ews first.csv --surrogates 0");
+    ASSERT_EQ(by_year.status, 0) << by_year.err;
+    EXPECT_NE(by_year.out.find("first.csv: column \"count\" against \"year\" (10 points, 3 to 12)"),
+              std::string::npos)
+        << by_year.out;
+}
+
 TEST_F(ews, picks_columns_by_name) {
     write("three.csv",
           "year,other,count\n1,5,10\n2,5,12\n3,5,11\n4,5,15\n5,5,13\n6,5,17\n7,5,16\n8,5,20\n"
@@ -636,6 +657,13 @@ INSTANTIATE_TEST_SUITE_P(
                   "--bandwidth 1e+308: at most 10 times the series' span"},
         bad_input{"repeated_column", "time,value,value\n1,3,3\n2,4,4\n3,5,5\n", "",
                   "in.csv line 1: column \"value\" appears twice in the header (columns 2 and 3)"},
+        // An unnamed first column was used as the time axis but reported as "row number".
+        bad_input{"unnamed_first_column", ",value\n1,3\n2,4\n3,5\n", "",
+                  "in.csv line 1: column 1 has no name; give every column its own name"},
+        bad_input{"unnamed_last_column", "time,\n1,3\n2,4\n3,5\n", "",
+                  "in.csv line 1: column 2 has no name"},
+        bad_input{"unnamed_column_after_a_comment", "# counts\ntime,\"\",value\n1,2,3\n", "",
+                  "in.csv line 2: column 2 has no name"},
         bad_input{"byte_order_mark_then_repeated_column", "\xEF\xBB\xBFtime,time\n1,2\n", "",
                   "column \"time\" appears twice"},
         bad_input{"value_too_large",

@@ -177,6 +177,14 @@ csv_series read_csv_series(const std::string& path, const std::string& time_colu
             if (!names) throw input_error(fmt::format("{} line {}: {}", path, line_number, error));
             for (const auto& name : *names) series.columns.push_back(trimmed(name));
             for (std::size_t c = 0; c < series.columns.size(); ++c) {
+                // An empty time_column means "no time column": a time column needs a name.
+                if (series.columns[c].empty()) {
+                    throw input_error(fmt::format(
+                        "{} line {}: column {} has no name; give every column its own name", path,
+                        line_number, c + 1));
+                }
+            }
+            for (std::size_t c = 0; c < series.columns.size(); ++c) {
                 const auto first =
                     std::find(series.columns.begin(), series.columns.end(), series.columns[c]);
                 if (first != series.columns.begin() + static_cast<std::ptrdiff_t>(c)) {

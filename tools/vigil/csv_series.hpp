@@ -4,9 +4,9 @@
 // per sample; comma- or tab-separated (decided by the header line), fields may be quoted,
 // blank lines and lines starting with '#' are skipped, a UTF-8 byte-order mark before the
 // header is dropped, and every column needs its own name. Every problem (no file, no rows, a
-// missing or non-numeric cell, a time that does not increase, an unknown or repeated column) is
-// an input_error whose message names the file and the line or the option, with control bytes
-// of quoted cells written \xNN. Reads only.
+// missing or non-numeric cell, a time that does not increase, an unknown, unnamed or repeated
+// column) is an input_error whose message names the file and the line or the option, with
+// control bytes of quoted cells written \xNN. Reads only.
 
 #include <cstddef>
 #include <string>
