@@ -644,6 +644,26 @@ INSTANTIATE_TEST_SUITE_P(
                   "--threads: threads must be an integer from 1 to 4096"},
         bad_input{"lag_negative", ten_rows, "--lag -1", "--lag: lag must be an integer"},
         bad_input{"seed_negative", ten_rows, "--seed -3", "--seed: seed must be a whole number"},
+        // Windows of 2^64 points or more were cast to an integer (undefined; 1e30 gave "0
+        // points ... too short"); every count is compared with the series before the cast.
+        bad_input{"window_beyond_any_count", ten_rows, "--window 1e30",
+                  "--window 1e+30: 1e+30 points, longer than the 10 detrended points of the "
+                  "series"},
+        bad_input{"window_of_two_to_the_64", ten_rows, "--window 18446744073709551616",
+                  "points, longer than the 10 detrended points of the series"},
+        bad_input{"window_at_the_largest_double", ten_rows, "--window 1.7976931348623157e308",
+                  "points, longer than the 10 detrended points of the series"},
+        bad_input{"bandwidth_infinite", ten_rows, "--bandwidth 1e400",
+                  "--bandwidth inf: must be a finite number > 0"},
+        bad_input{"lag_huge", ten_rows, "--lag 1e30", "--lag: lag must be an integer from 1 to"},
+        bad_input{"surrogates_huge", ten_rows, "--surrogates 18446744073709551617",
+                  "--surrogates: surrogates must be an integer from 0 to 1000000"},
+        bad_input{"threads_huge", ten_rows, "--threads 1e30",
+                  "--threads: threads must be an integer from 1 to 4096"},
+        bad_input{"seed_huge", ten_rows, "--seed 18446744073709551616",
+                  "--seed: seed must be a whole number"},
+        bad_input{"bootstrap_huge", ten_rows, "--model-test --bootstrap 1e30",
+                  "--bootstrap: bootstrap series must be a whole number"},
         // A window given explicitly is still checked under --model-test.
         bad_input{"model_test_with_a_window_too_long", six_rows,
                   "--model-test --bootstrap 10 --window 5", "--window 5"},

@@ -321,8 +321,8 @@ resolved_settings resolve_settings(const ews_arguments& arguments, const csv_ser
 
     if (!(arguments.bandwidth > 0) || !std::isfinite(arguments.bandwidth)) {
         throw input_error(
-            fmt::format("--bandwidth {}: must be > 0 (a fraction of the series up "
-                        "to 1, or time units above 1)",
+            fmt::format("--bandwidth {}: must be a finite number > 0 (a fraction of the series "
+                        "up to 1, or time units above 1)",
                         arguments.bandwidth));
     }
     const double span_time = series.time.back() - series.time.front();
@@ -351,9 +351,15 @@ resolved_settings resolve_settings(const ews_arguments& arguments, const csv_ser
     options.window = arguments.window <= 1 ? an::series_length::fraction(arguments.window)
                                            : an::series_length::points(arguments.window);
     if (arguments.lag < 1) throw input_error("--lag: must be >= 1");
-    settings.window_points = an::window_points(options.window, n, convention);
     const std::size_t detrended =
         options.detrending.method == an::detrend_method::first_difference ? n - 1 : n;
+    // Compared as given: a count of 2^64 or more does not fit std::size_t.
+    if (arguments.window > 1 && arguments.window > static_cast<double>(detrended)) {
+        throw series_too_short_for_window(
+            fmt::format("--window {}: {} points, longer than the {} detrended points of the series",
+                        arguments.window, arguments.window, detrended));
+    }
+    settings.window_points = an::window_points(options.window, n, convention);
     const std::size_t minimum = an::minimum_window_points(arguments.lag);
     if (settings.window_points < minimum) {
         throw series_too_short_for_window(fmt::format(
