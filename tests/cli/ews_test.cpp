@@ -689,6 +689,24 @@ INSTANTIATE_TEST_SUITE_P(
         bad_input{"value_too_large",
                   "time,value\n1,3e200\n2,4e200\n3,3e200\n4,5e200\n5,4e200\n6,6e200\n",
                   "--model-test --bootstrap 10", "in.csv line 2: value 3e+200 is beyond +-1e+70"},
+        // Numbers a double cannot hold were called "not a number"; they get the message of
+        // the values beyond +-1e70, or say what is allowed.
+        bad_input{"value_beyond_a_double", "time,value\n1,3\n2,1e400\n3,4\n", "",
+                  "in.csv line 3: value 1e400 is beyond +-1e+70, where the indicators overflow; "
+                  "give the series in other units"},
+        bad_input{"value_beyond_minus_a_double", "time,value\n1,3\n2,-1e400\n3,4\n", "",
+                  "in.csv line 3: value -1e400 is beyond +-1e+70"},
+        bad_input{"value_under_the_smallest_double", "time,value\n1,3\n2,1e-400\n3,4\n", "",
+                  "in.csv line 3: value 1e-400 is nonzero but below 4.9e-324 in magnitude, the "
+                  "smallest a double holds; write 0, or give the series in other units (values "
+                  "within +-1e+70 that span at least 1e-70, where the indicators underflow)"},
+        bad_input{"time_beyond_a_double", "time,value\n1,3\n+1e400,4\n", "",
+                  "in.csv line 3: column \"time\": \"+1e400\" is out of range, beyond "
+                  "+-1.79769e+308, the largest magnitude a double holds"},
+        bad_input{"time_under_the_smallest_double", "time,value\n-1e-400,3\n1,4\n", "",
+                  "in.csv line 2: column \"time\": \"-1e-400\" is nonzero but below 4.9e-324 "
+                  "in magnitude, the smallest a double holds; write 0, or give the times in other "
+                  "units"},
         bad_input{"values_too_close",
                   "time,value\n1,3e-300\n2,4e-300\n3,3e-300\n4,5e-300\n5,4e-300\n6,6e-300\n7,"
                   "5e-300\n8,7e-300\n9,6e-300\n10,8e-300\n",

@@ -119,6 +119,8 @@ void check_series(const cli::csv_series& series) {
     for (std::size_t i = 0; i < series.values.size(); ++i) {
         require(std::isfinite(series.values[i]) && std::isfinite(series.time[i]),
                 "a sample that is not finite");
+        require(std::fabs(series.values[i]) <= cli::largest_value_magnitude,
+                "a value beyond the largest magnitude");
         require(i == 0 ||
                     (series.time[i] > series.time[i - 1] && series.lines[i] > series.lines[i - 1]),
                 "times or lines that do not increase");

@@ -9,9 +9,11 @@
 #include <cctype>
 #include <charconv>
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <optional>
 
 namespace vigil::cli {
@@ -114,8 +116,47 @@ std::size_t find_column(const std::vector<std::string>& columns, const std::stri
                                     columns.begin());
 }
 
+// What a cell holds: the time or the value of the series, for what a message says is allowed.
+enum class cell_kind { time, value };
+
+std::string beyond_largest_value(const std::string& path, std::size_t line,
+                                 const std::string& written) {
+    return fmt::format(
+        "{} line {}: value {} is beyond +-{:g}, where the indicators overflow; give the series "
+        "in other units",
+        path, line, written, largest_value_magnitude);
+}
+
+// A number from_chars could not hold: beyond the largest double, or nonzero below the smallest.
+[[noreturn]] void refuse_out_of_range(const std::string& text, const std::string& path,
+                                      std::size_t line, const std::string& column, cell_kind kind) {
+    const bool too_large = std::fabs(std::strtod(text.c_str(), nullptr)) > 1;
+    if (too_large && kind == cell_kind::value) {
+        throw input_error(beyond_largest_value(path, line, printable(text)));
+    }
+    if (too_large) {
+        throw input_error(fmt::format(
+            "{} line {}: column \"{}\": \"{}\" is out of range, beyond +-{:.6g}, the largest "
+            "magnitude a double holds",
+            path, line, printable(column), printable(text), std::numeric_limits<double>::max()));
+    }
+    const std::string smallest = fmt::format(
+        "is nonzero but below {:.2g} in magnitude, the smallest a double holds; write 0",
+        std::numeric_limits<double>::denorm_min());
+    if (kind == cell_kind::value) {
+        throw input_error(fmt::format(
+            "{} line {}: value {} {}, or give the series in other units (values within +-{:g} "
+            "that span at least {:g}, where the indicators underflow)",
+            path, line, printable(text), smallest, largest_value_magnitude, smallest_value_spread));
+    }
+    throw input_error(
+        fmt::format("{} line {}: column \"{}\": \"{}\" {}, or give the times in "
+                    "other units",
+                    path, line, printable(column), printable(text), smallest));
+}
+
 double parse_cell(const std::string& cell, const std::string& path, std::size_t line,
-                  const std::string& column) {
+                  const std::string& column, cell_kind kind) {
     const std::string text = trimmed(cell);
     if (is_missing_marker(text)) {
         throw input_error(fmt::format("{} line {}: column \"{}\" has a missing value{}", path, line,
@@ -126,6 +167,9 @@ double parse_cell(const std::string& cell, const std::string& path, std::size_t 
     const char* begin = text.data();
     if (*begin == '+') ++begin;  // from_chars does not take a leading plus
     const auto [end, status] = std::from_chars(begin, text.data() + text.size(), value);
+    if (status == std::errc::result_out_of_range && end == text.data() + text.size()) {
+        refuse_out_of_range(text, path, line, column, kind);
+    }
     if (status != std::errc() || end != text.data() + text.size()) {
         throw input_error(fmt::format("{} line {}: column \"{}\": \"{}\" is not a number", path,
                                       line, printable(column), printable(text)));
@@ -134,7 +178,22 @@ double parse_cell(const std::string& cell, const std::string& path, std::size_t 
         throw input_error(fmt::format("{} line {}: column \"{}\": \"{}\" is not a finite number",
                                       path, line, printable(column), printable(text)));
     }
+    if (kind == cell_kind::value && std::fabs(value) > largest_value_magnitude) {
+        throw input_error(beyond_largest_value(path, line, fmt::format("{}", value)));
+    }
     return value;
+}
+
+// Values that are not all equal must span smallest_value_spread (their differences' fourth
+// powers underflow below it).
+void check_value_spread(const csv_series& series) {
+    const auto [low, high] = std::minmax_element(series.values.begin(), series.values.end());
+    if (*high > *low && *high - *low < smallest_value_spread) {
+        throw input_error(fmt::format(
+            "{}: the values span only {} (from {} to {}), below {:g}, where the indicators "
+            "underflow; give the series in other units",
+            series.path, *high - *low, *low, *high, smallest_value_spread));
+    }
 }
 
 }  // namespace
@@ -237,11 +296,11 @@ csv_series read_csv_series(const std::string& path, const std::string& time_colu
             throw input_error(fmt::format("{} line {}: {} fields, but the header has {}", path,
                                           line_number, fields->size(), series.columns.size()));
         }
-        const double value =
-            parse_cell((*fields)[value_index], path, line_number, series.value_column);
-        const double time =
-            has_time ? parse_cell((*fields)[time_index], path, line_number, series.time_column)
-                     : static_cast<double>(series.values.size() + 1);
+        const double value = parse_cell((*fields)[value_index], path, line_number,
+                                        series.value_column, cell_kind::value);
+        const double time = has_time ? parse_cell((*fields)[time_index], path, line_number,
+                                                  series.time_column, cell_kind::time)
+                                     : static_cast<double>(series.values.size() + 1);
         if (!series.time.empty() && !(time > series.time.back())) {
             throw input_error(fmt::format(
                 "{} line {}: time {} does not increase on {} (line {}); times must increase", path,
@@ -255,6 +314,7 @@ csv_series read_csv_series(const std::string& path, const std::string& time_colu
     if (in.bad()) throw input_error(path + ": read error");
     if (!splitter) throw input_error(path + ": empty file (no header line)");
     if (series.values.empty()) throw input_error(path + ": a header but no data rows");
+    check_value_spread(series);
     return series;
 }
 

@@ -66,11 +66,8 @@ namespace {
 enum ews_stream : std::uint64_t { ar1_surrogate_stream = 1, phase_surrogate_stream = 2 };
 
 constexpr double nan = std::numeric_limits<double>::quiet_NaN();
-constexpr double even_step_tolerance = 1e-6;  // relative; CSV times carry ~1e-13 rounding
-constexpr std::size_t minimum_windows = 3;    // Kendall tau of fewer points says nothing
-// Kurtosis sums fourth powers of the residuals: beyond these, they overflow or underflow.
-constexpr double largest_magnitude = 1e70;     // of a value
-constexpr double smallest_spread = 1e-70;      // max - min of a series that is not constant
+constexpr double even_step_tolerance = 1e-6;   // relative; CSV times carry ~1e-13 rounding
+constexpr std::size_t minimum_windows = 3;     // Kendall tau of fewer points says nothing
 constexpr double widest_bandwidth_spans = 10;  // a Gaussian bandwidth in time units, at most
 constexpr double fewest_kernel_points = 1;     // a Gaussian bandwidth in sample spacings, at least
 constexpr std::size_t fewest_bootstrap = 10;
@@ -158,27 +155,6 @@ void check_indicator_names(const std::vector<std::string>& names) {
             throw input_error(fmt::format(
                 "--indicators: \"{}\" is named twice; name each indicator once", names[k]));
         }
-    }
-}
-
-// Values whose fourth powers overflow, or whose spread underflows when raised to the fourth,
-// give indicators of infinity, 0 or none: refused, naming the limit, rather than reported.
-void check_value_magnitudes(const csv_series& series) {
-    const auto& x = series.values;
-    for (std::size_t i = 0; i < x.size(); ++i) {
-        if (std::fabs(x[i]) > largest_magnitude) {
-            throw input_error(fmt::format(
-                "{} line {}: value {} is beyond +-{:g}, where the indicators overflow; give the "
-                "series in other units",
-                series.path, series.lines[i], x[i], largest_magnitude));
-        }
-    }
-    const auto [low, high] = std::minmax_element(x.begin(), x.end());
-    if (*high > *low && *high - *low < smallest_spread) {
-        throw input_error(fmt::format(
-            "{}: the values span only {} (from {} to {}), below {:g}, where the indicators "
-            "underflow; give the series in other units",
-            series.path, *high - *low, *low, *high, smallest_spread));
     }
 }
 
@@ -808,7 +784,6 @@ int ews_command::run(const std::string& command_line) const {
 
     const csv_series series =
         read_csv_series(arguments.series_path, arguments.time_column, arguments.value_column);
-    check_value_magnitudes(series);
     if (subcommand_->get_option("--bootstrap")->count() > 0 && !arguments.model_test) {
         throw input_error("--bootstrap: only with --model-test");
     }
