@@ -360,6 +360,37 @@ TEST_F(ews, the_heading_names_the_time_axis) {
         << by_year.out;
 }
 
+// Old Mac OS line ends (a lone CR) were read as one line: "a header but no data rows".
+TEST_F(ews, reads_cr_and_crlf_line_ends_like_lf) {
+    const std::string lf = slurp(data_dir + "foldbif.csv");
+    std::string cr, crlf;
+    for (const char c : lf) {
+        cr += c == '\n' ? std::string("\r") : std::string(1, c);
+        crlf += c == '\n' ? std::string("\r\n") : std::string(1, c);
+    }
+    write("cr.csv", cr);
+    write("crlf.csv", crlf);
+    const auto expected = vigil("ews '" + data_dir + "foldbif.csv' --surrogates 0");
+    ASSERT_EQ(expected.status, 0) << expected.err;
+    for (const auto* name : {"cr.csv", "crlf.csv"}) {
+        const auto result = vigil(std::string("ews ") + name + " --surrogates 0");
+        ASSERT_EQ(result.status, 0) << name << ": " << result.err;
+        // Same table apart from the first line, which names the file.
+        EXPECT_EQ(result.out.substr(result.out.find('\n')),
+                  expected.out.substr(expected.out.find('\n')))
+            << name;
+    }
+}
+
+TEST_F(ews, counts_lone_cr_line_ends_as_lines_in_messages) {
+    write("cr.csv", "# exported\r\rtime,value\r1,3\r\n2,4\r3,abc\r");
+    const auto result = vigil("ews cr.csv");
+    EXPECT_EQ(result.status, 2);
+    EXPECT_NE(result.err.find("cr.csv line 6: column \"value\": \"abc\" is not a number"),
+              std::string::npos)
+        << result.err;
+}
+
 TEST_F(ews, picks_columns_by_name) {
     write("three.csv",
           "year,other,count\n1,5,10\n2,5,12\n3,5,11\n4,5,15\n5,5,13\n6,5,17\n7,5,16\n8,5,20\n"

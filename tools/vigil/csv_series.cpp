@@ -13,6 +13,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <istream>
 #include <limits>
 #include <optional>
 
@@ -68,6 +69,31 @@ private:
     csv_parser parser_{};
     char delimiter_;
     std::vector<std::string> fields_;
+};
+
+// The lines of a file ended by LF (Unix), CR LF (Windows) or a lone CR (old Mac OS, still
+// written by some spreadsheet exports), without their ends. Each physical line is read with
+// getline; a CR inside it ends a line, a CR at its end belongs to CR LF.
+class line_reader {
+public:
+    explicit line_reader(std::istream& in) : in_(in) {}
+
+    bool next(std::string& line) {
+        if (next_ == std::string::npos) {
+            if (!std::getline(in_, physical_)) return false;
+            if (!physical_.empty() && physical_.back() == '\r') physical_.pop_back();
+            next_ = 0;
+        }
+        const auto end = physical_.find('\r', next_);
+        line = physical_.substr(next_, end == std::string::npos ? end : end - next_);
+        next_ = end == std::string::npos ? end : end + 1;
+        return true;
+    }
+
+private:
+    std::istream& in_;
+    std::string physical_;
+    std::size_t next_ = std::string::npos;  // where the next line starts in physical_; npos: read
 };
 
 // A cell or column name as it may be quoted in a message: control bytes (NUL, tab, escape...)
@@ -216,13 +242,13 @@ csv_series read_csv_series(const std::string& path, const std::string& time_colu
     bool has_time = false;
     std::size_t previous_line = 0;
 
-    while (std::getline(in, line)) {
+    line_reader lines(in);
+    while (lines.next(line)) {
         ++line_number;
         // A UTF-8 byte-order mark (spreadsheet exports) is not part of the first column's name.
         if (line_number == 1 && line.starts_with(utf8_byte_order_mark)) {
             line.erase(0, std::strlen(utf8_byte_order_mark));
         }
-        if (!line.empty() && line.back() == '\r') line.pop_back();
         const std::string content = trimmed(line);
         if (content.empty() || content.front() == '#') continue;
 

@@ -1,7 +1,8 @@
 #pragma once
 
 // One numeric time series read from a CSV file: a header line of column names, then one row
-// per sample; comma- or tab-separated (decided by the header line), fields may be quoted,
+// per sample; lines end with LF, CR LF or a lone CR (old Mac OS line ends, counted as lines in
+// messages); comma- or tab-separated (decided by the header line), fields may be quoted,
 // blank lines and lines starting with '#' are skipped, a UTF-8 byte-order mark before the
 // header is dropped, and every column needs its own name. Every problem (no file, no rows, a
 // missing or non-numeric cell, a time that does not increase, an unknown, unnamed or repeated
