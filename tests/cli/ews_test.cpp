@@ -700,6 +700,18 @@ INSTANTIATE_TEST_SUITE_P(
                   "--model-test --bootstrap 10 --window 5", "--window 5"},
         bad_input{"repeated_indicator", ten_rows, "--indicators variance,sd,variance",
                   "--indicators: \"variance\" is named twice"},
+        // An empty name between commas used to be dropped silently.
+        bad_input{"indicators_with_an_empty_name", ten_rows, "--indicators variance,,sd",
+                  "--indicators \"variance,,sd\": an empty name; give comma-separated names "
+                  "from variance, sd, cv, autocorrelation, ar1, skewness, kurtosis, return_rate, "
+                  "density_ratio"},
+        bad_input{"indicators_with_a_trailing_comma", ten_rows, "--indicators variance,",
+                  "--indicators \"variance,\": an empty name"},
+        bad_input{"indicators_empty", ten_rows, "--indicators ''",
+                  "--indicators \"\": an empty name"},
+        bad_input{"indicator_repeated_across_options", ten_rows,
+                  "--indicators variance --indicators sd,variance",
+                  "--indicators: \"variance\" is named twice"},
         bad_input{"plot_names_a_directory", ten_rows, "--plot /tmp --overwrite",
                   "--plot /tmp: is a directory; give a file name"},
         bad_input{"plot_not_png", ten_rows, "--plot figure.pdf",
@@ -826,6 +838,16 @@ TEST_F(ews, sensitivity_cells_under_one_sample_or_through_the_series_stay_empty)
     ASSERT_EQ(lowess.status, 0) << lowess.err;
     EXPECT_TRUE(all_nan(column("l.h5", 1)));   // span 0.15: 3 points
     EXPECT_FALSE(all_nan(column("l.h5", 2)));  // span 0.2: 4 points
+}
+
+TEST_F(ews, computes_the_indicators_named_in_the_order_given) {
+    write("in.csv", ten_rows);
+    const auto result =
+        vigil("ews in.csv --surrogates 0 --indicators kurtosis,ar1 --indicators sd -o i.h5");
+    ASSERT_EQ(result.status, 0) << result.err;
+    const auto file = h5::open_file(path("i.h5"), false);
+    EXPECT_EQ(h5::read_strings(h5::open_group(file, "tests"), "indicator"),
+              (std::vector<std::string>{"kurtosis", "ar1", "sd"}));
 }
 
 TEST_F(ews, refuses_a_directory_as_output_before_any_work) {

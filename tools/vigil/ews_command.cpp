@@ -147,15 +147,41 @@ void check_figure_name(const std::string& path) {
     }
 }
 
-// A repeated indicator would be tested twice (its surrogates drawn twice) and stored twice.
-void check_indicator_names(const std::vector<std::string>& names) {
-    for (std::size_t k = 0; k < names.size(); ++k) {
-        if (std::find(names.begin(), names.begin() + static_cast<std::ptrdiff_t>(k), names[k]) !=
-            names.begin() + static_cast<std::ptrdiff_t>(k)) {
-            throw input_error(fmt::format(
-                "--indicators: \"{}\" is named twice; name each indicator once", names[k]));
+// --indicators, each occurrence comma-separated; none given: all. Every name must be known
+// and given once (a repeated indicator would be tested, its surrogates drawn, and stored
+// twice); an empty name (",,", a trailing comma) is refused, not dropped.
+std::vector<an::indicator> parse_indicators_option(const std::vector<std::string>& given) {
+    if (given.empty()) return {std::begin(an::all_indicators), std::end(an::all_indicators)};
+    std::vector<std::string> allowed;
+    for (const auto which : an::all_indicators) allowed.push_back(an::to_string(which));
+    std::vector<an::indicator> indicators;
+    for (const auto& text : given) {
+        std::size_t start = 0;
+        while (true) {
+            const auto comma = text.find(',', start);
+            const auto name =
+                text.substr(start, comma == std::string::npos ? comma : comma - start);
+            if (name.empty()) {
+                throw input_error(fmt::format(
+                    "--indicators \"{}\": an empty name; give comma-separated names from {}", text,
+                    fmt::join(allowed, ", ")));
+            }
+            an::indicator which{};
+            try {
+                which = an::parse_indicator(name);
+            } catch (const std::invalid_argument& error) {
+                throw input_error(std::string("--indicators: ") + error.what());
+            }
+            if (std::find(indicators.begin(), indicators.end(), which) != indicators.end()) {
+                throw input_error(fmt::format(
+                    "--indicators: \"{}\" is named twice; name each indicator once", name));
+            }
+            indicators.push_back(which);
+            if (comma == std::string::npos) break;
+            start = comma + 1;
         }
     }
+    return indicators;
 }
 
 void check_even_sampling(const csv_series& series) {
@@ -275,20 +301,12 @@ void check_span(double span, std::size_t n, an::ews_convention convention) {
         smallest_fraction(needed, n)));
 }
 
-resolved_settings resolve_settings(const ews_arguments& arguments, const csv_series& series) {
+resolved_settings resolve_settings(const ews_arguments& arguments,
+                                   const std::vector<an::indicator>& indicators,
+                                   const csv_series& series) {
     resolved_settings settings;
     auto& options = settings.options;
-    if (arguments.indicators.empty()) {
-        settings.indicators.assign(std::begin(an::all_indicators), std::end(an::all_indicators));
-    } else {
-        for (const auto& name : arguments.indicators) {
-            try {
-                settings.indicators.push_back(an::parse_indicator(name));
-            } catch (const std::invalid_argument& error) {
-                throw input_error(std::string("--indicators: ") + error.what());
-            }
-        }
-    }
+    settings.indicators = indicators;
     options.detrending.method = an::parse_detrend_method(arguments.detrend);
     options.detrending.convention = an::parse_convention(arguments.convention);
     options.lag = arguments.lag;
@@ -730,11 +748,9 @@ ews_command::ews_command(CLI::App& app) : arguments_(std::make_unique<ews_argume
     subcommand_->add_option("--lag", a.lag, "lag of the autocorrelation indicator")
         ->capture_default_str()
         ->check(counted("lag", 1, 1'000'000));
-    subcommand_
-        ->add_option("--indicators", a.indicators,
-                     "comma-separated: variance,sd,cv,autocorrelation,ar1,skewness,kurtosis,"
-                     "return_rate,density_ratio (default: all)")
-        ->delimiter(',');
+    subcommand_->add_option("--indicators", a.indicators,
+                            "comma-separated: variance,sd,cv,autocorrelation,ar1,skewness,kurtosis,"
+                            "return_rate,density_ratio (default: all)");
     subcommand_
         ->add_option("--surrogates", a.surrogates,
                      "surrogates of each kind (AR(1), phase) for p-values; 0: none")
@@ -780,7 +796,7 @@ int ews_command::run(const std::string& command_line) const {
         throw input_error("-o and --plot name the same file");
     }
     check_figure_name(arguments.plot_path);
-    check_indicator_names(arguments.indicators);
+    const auto indicators = parse_indicators_option(arguments.indicators);
 
     const csv_series series =
         read_csv_series(arguments.series_path, arguments.time_column, arguments.value_column);
@@ -817,7 +833,7 @@ int ews_command::run(const std::string& command_line) const {
     resolved_settings settings;
     if (outcome.indicators) {
         try {
-            settings = resolve_settings(arguments, series);
+            settings = resolve_settings(arguments, indicators, series);
         } catch (const series_too_short_for_window& error) {
             if (!arguments.model_test || subcommand_->get_option("--window")->count() > 0) throw;
             outcome.indicators = false;
