@@ -896,6 +896,23 @@ TEST_F(ews, control_bytes_of_a_cell_are_escaped_in_the_message) {
     EXPECT_EQ(result.err.find('\0'), std::string::npos);
 }
 
+// Column names are printed in the heading with their control bytes escaped, as in errors (an
+// escape sequence in a header used to reach the terminal).
+TEST_F(ews, control_bytes_of_column_names_are_escaped_in_the_heading) {
+    std::string csv = "ti\x7fme,val\x1b[31mue\n";
+    for (int i = 1; i <= 10; ++i) csv += fmt::format("{},{}\n", i, (i * 7) % 5 + 0.5 * i);
+    write("names.csv", csv);
+    const auto result = vigil("ews names.csv --surrogates 0");
+    ASSERT_EQ(result.status, 0) << result.err;
+    EXPECT_NE(result.out.find("names.csv: column \"val\\x1b[31mue\" against \"ti\\x7fme\""),
+              std::string::npos)
+        << result.out;
+    for (const char byte : result.out) {
+        const auto code = static_cast<unsigned char>(byte);
+        EXPECT_TRUE(byte == '\n' || (code >= 0x20 && code != 0x7f)) << static_cast<int>(code);
+    }
+}
+
 TEST_F(ews, the_time_range_keeps_its_span_at_large_times) {
     std::string csv = "time,value\n";
     for (int i = 0; i < 20; ++i) {

@@ -506,11 +506,13 @@ void print_report(const ews_arguments& arguments, const csv_series& series,
     const auto& result = outcome.result;
     const std::size_t n = series.values.size();
     const bool range_readable = number_text(series.time.front()) != number_text(series.time.back());
-    fmt::print("{}: column \"{}\" against {} ({} points, {})\n", series.path, series.value_column,
-               series.time_column.empty() ? "row number" : "\"" + series.time_column + "\"", n,
-               range_readable
-                   ? number_text(series.time.front()) + " to " + number_text(series.time.back())
-                   : time_range_text(series.time.front(), series.time.back()));
+    // Names from the file and the command line, with their control bytes escaped as in errors.
+    fmt::print(
+        "{}: column \"{}\" against {} ({} points, {})\n", one_line(series.path),
+        one_line(series.value_column),
+        series.time_column.empty() ? "row number" : "\"" + one_line(series.time_column) + "\"", n,
+        range_readable ? number_text(series.time.front()) + " to " + number_text(series.time.back())
+                       : time_range_text(series.time.front(), series.time.back()));
     if (!outcome.indicators) {
         fmt::print("{}\n", outcome.indicators_note);
         if (outcome.model_test) print_model_test(*outcome.model_test, arguments.seed);
@@ -898,11 +900,11 @@ int ews_command::run(const std::string& command_line) const {
                                   drawn.ending()));
         }
         figure.keep_as(arguments.plot_path);
-        fmt::print(stderr, "vigil: wrote {}\n", arguments.plot_path);
+        fmt::print(stderr, "vigil: wrote {}\n", one_line(arguments.plot_path));
     }
     if (!arguments.output_path.empty()) {
         result_file.keep_as(arguments.output_path);
-        fmt::print(stderr, "vigil: wrote {}\n", arguments.output_path);
+        fmt::print(stderr, "vigil: wrote {}\n", one_line(arguments.output_path));
     }
     return 0;
 }
