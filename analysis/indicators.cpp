@@ -8,6 +8,7 @@
 #include <limits>
 #include <numbers>
 #include <optional>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 
@@ -531,6 +532,13 @@ std::size_t window_points(const series_length& window, std::size_t n, ews_conven
         case series_length::unit::points:
             if (window.value != std::floor(window.value)) {
                 throw std::invalid_argument("window in points must be a whole number");
+            }
+            // Compared before the cast: a count of 2^64 or more does not fit std::size_t.
+            if (window.value > static_cast<double>(n)) {
+                std::ostringstream message;
+                message << "window of " << window.value << " points is longer than the series ("
+                        << n << " points)";
+                throw std::invalid_argument(message.str());
             }
             return static_cast<std::size_t>(window.value);
         case series_length::unit::time:

@@ -152,7 +152,8 @@ std::string to_string(indicator which);
 indicator parse_indicator(const std::string& text);
 
 // Window length in points for a series of n points: fractions per convention (see the table
-// above); points must be a whole number. Time units are refused (windows count points).
+// above); points must be a whole number, at most n. Time units are refused (windows count
+// points). Throws std::invalid_argument otherwise.
 std::size_t window_points(const series_length& window, std::size_t n, ews_convention convention);
 
 // The smallest window the rolling statistics accept for a lag: max(4, lag + 3) points.

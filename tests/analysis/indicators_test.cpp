@@ -210,6 +210,17 @@ TEST(window_points, conventions_round_differently) {
     EXPECT_THROW(window_points(series_length::points(2.5), 10, ewstools), std::invalid_argument);
 }
 
+// A count beyond the series is refused before it is cast: 1e30 points used to become 0.
+TEST(window_points, more_points_than_the_series_are_refused) {
+    EXPECT_EQ(window_points(series_length::points(50), 50, ewstools), 50u);
+    EXPECT_THROW(window_points(series_length::points(51), 50, ewstools), std::invalid_argument);
+    for (const double huge : {1e19, 18446744073709551616.0, 1e30, 1e300}) {
+        EXPECT_THROW(window_points(series_length::points(huge), 50, ewstools),
+                     std::invalid_argument)
+            << huge;
+    }
+}
+
 // ---- detrending ------------------------------------------------------------------------
 //
 // Gaussian kernel with sigma = 0.5 points: radius int(4 * 0.5 + 0.5) = 2, weights

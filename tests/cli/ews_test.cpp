@@ -339,6 +339,58 @@ TEST_F(ews, tab_separated_with_comments_and_quotes_reads_like_the_comma_file) {
     EXPECT_EQ(tab.out.substr(tab.out.find('\n')), comma.out.substr(comma.out.find('\n')));
 }
 
+// The heading says what the time axis is: a named column, or the row number 1..n of a file
+// with a single column.
+TEST_F(ews, the_heading_names_the_time_axis) {
+    std::string single = "count\n";
+    for (int i = 0; i < 10; ++i) single += fmt::format("{}\n", (i * 7) % 5 + 0.5 * i);
+    write("single.csv", single);
+    const auto by_row = vigil("ews single.csv --surrogates 0");
+    ASSERT_EQ(by_row.status, 0) << by_row.err;
+    EXPECT_NE(by_row.out.find("single.csv: column \"count\" against row number (10 points, 1 to "
+                              "10)"),
+              std::string::npos)
+        << by_row.out;
+
+    write("first.csv", "year,count\n3,1\n4,3\n5,2\n6,4\n7,3\n8,5\n9,4\n10,6\n11,5\n12,7\n");
+    const auto by_year = vigil("ews first.csv --surrogates 0");
+    ASSERT_EQ(by_year.status, 0) << by_year.err;
+    EXPECT_NE(by_year.out.find("first.csv: column \"count\" against \"year\" (10 points, 3 to 12)"),
+              std::string::npos)
+        << by_year.out;
+}
+
+// Old Mac OS line ends (a lone CR) were read as one line: "a header but no data rows".
+TEST_F(ews, reads_cr_and_crlf_line_ends_like_lf) {
+    const std::string lf = slurp(data_dir + "foldbif.csv");
+    std::string cr, crlf;
+    for (const char c : lf) {
+        cr += c == '\n' ? std::string("\r") : std::string(1, c);
+        crlf += c == '\n' ? std::string("\r\n") : std::string(1, c);
+    }
+    write("cr.csv", cr);
+    write("crlf.csv", crlf);
+    const auto expected = vigil("ews '" + data_dir + "foldbif.csv' --surrogates 0");
+    ASSERT_EQ(expected.status, 0) << expected.err;
+    for (const auto* name : {"cr.csv", "crlf.csv"}) {
+        const auto result = vigil(std::string("ews ") + name + " --surrogates 0");
+        ASSERT_EQ(result.status, 0) << name << ": " << result.err;
+        // Same table apart from the first line, which names the file.
+        EXPECT_EQ(result.out.substr(result.out.find('\n')),
+                  expected.out.substr(expected.out.find('\n')))
+            << name;
+    }
+}
+
+TEST_F(ews, counts_lone_cr_line_ends_as_lines_in_messages) {
+    write("cr.csv", "# exported\r\rtime,value\r1,3\r\n2,4\r3,abc\r");
+    const auto result = vigil("ews cr.csv");
+    EXPECT_EQ(result.status, 2);
+    EXPECT_NE(result.err.find("cr.csv line 6: column \"value\": \"abc\" is not a number"),
+              std::string::npos)
+        << result.err;
+}
+
 TEST_F(ews, picks_columns_by_name) {
     write("three.csv",
           "year,other,count\n1,5,10\n2,5,12\n3,5,11\n4,5,15\n5,5,13\n6,5,17\n7,5,16\n8,5,20\n"
@@ -573,6 +625,9 @@ const char* const six_rows = "time,value\n1,3\n2,4\n3,3.5\n4,5\n5,4\n6,6\n";
 
 const char* const ten_rows = "time,value\n1,3\n2,4\n3,3.5\n4,5\n5,4\n6,6\n7,5\n8,7\n9,6\n10,8\n";
 
+const char* const ten_rows_every_ten =
+    "time,value\n10,3\n20,4\n30,3.5\n40,5\n50,4\n60,6\n70,5\n80,7\n90,6\n100,8\n";
+
 INSTANTIATE_TEST_SUITE_P(
     cases, ews_bad_input,
     ::testing::Values(
@@ -620,10 +675,42 @@ INSTANTIATE_TEST_SUITE_P(
                   "--threads: threads must be an integer from 1 to 4096"},
         bad_input{"lag_negative", ten_rows, "--lag -1", "--lag: lag must be an integer"},
         bad_input{"seed_negative", ten_rows, "--seed -3", "--seed: seed must be a whole number"},
+        // Windows of 2^64 points or more were cast to an integer (undefined; 1e30 gave "0
+        // points ... too short"); every count is compared with the series before the cast.
+        bad_input{"window_beyond_any_count", ten_rows, "--window 1e30",
+                  "--window 1e+30: 1e+30 points, longer than the 10 detrended points of the "
+                  "series"},
+        bad_input{"window_of_two_to_the_64", ten_rows, "--window 18446744073709551616",
+                  "points, longer than the 10 detrended points of the series"},
+        bad_input{"window_at_the_largest_double", ten_rows, "--window 1.7976931348623157e308",
+                  "points, longer than the 10 detrended points of the series"},
+        bad_input{"bandwidth_infinite", ten_rows, "--bandwidth 1e400",
+                  "--bandwidth inf: must be a finite number > 0"},
+        bad_input{"lag_huge", ten_rows, "--lag 1e30", "--lag: lag must be an integer from 1 to"},
+        bad_input{"surrogates_huge", ten_rows, "--surrogates 18446744073709551617",
+                  "--surrogates: surrogates must be an integer from 0 to 1000000"},
+        bad_input{"threads_huge", ten_rows, "--threads 1e30",
+                  "--threads: threads must be an integer from 1 to 4096"},
+        bad_input{"seed_huge", ten_rows, "--seed 18446744073709551616",
+                  "--seed: seed must be a whole number"},
+        bad_input{"bootstrap_huge", ten_rows, "--model-test --bootstrap 1e30",
+                  "--bootstrap: bootstrap series must be a whole number"},
         // A window given explicitly is still checked under --model-test.
         bad_input{"model_test_with_a_window_too_long", six_rows,
                   "--model-test --bootstrap 10 --window 5", "--window 5"},
         bad_input{"repeated_indicator", ten_rows, "--indicators variance,sd,variance",
+                  "--indicators: \"variance\" is named twice"},
+        // An empty name between commas used to be dropped silently.
+        bad_input{"indicators_with_an_empty_name", ten_rows, "--indicators variance,,sd",
+                  "--indicators \"variance,,sd\": an empty name; give comma-separated names "
+                  "from variance, sd, cv, autocorrelation, ar1, skewness, kurtosis, return_rate, "
+                  "density_ratio"},
+        bad_input{"indicators_with_a_trailing_comma", ten_rows, "--indicators variance,",
+                  "--indicators \"variance,\": an empty name"},
+        bad_input{"indicators_empty", ten_rows, "--indicators ''",
+                  "--indicators \"\": an empty name"},
+        bad_input{"indicator_repeated_across_options", ten_rows,
+                  "--indicators variance --indicators sd,variance",
                   "--indicators: \"variance\" is named twice"},
         bad_input{"plot_names_a_directory", ten_rows, "--plot /tmp --overwrite",
                   "--plot /tmp: is a directory; give a file name"},
@@ -633,19 +720,135 @@ INSTANTIATE_TEST_SUITE_P(
                   "--bandwidth 1e+308: at most 10 times the series' span"},
         bad_input{"repeated_column", "time,value,value\n1,3,3\n2,4,4\n3,5,5\n", "",
                   "in.csv line 1: column \"value\" appears twice in the header (columns 2 and 3)"},
+        // An unnamed first column was used as the time axis but reported as "row number".
+        bad_input{"unnamed_first_column", ",value\n1,3\n2,4\n3,5\n", "",
+                  "in.csv line 1: column 1 has no name; give every column its own name"},
+        bad_input{"unnamed_last_column", "time,\n1,3\n2,4\n3,5\n", "",
+                  "in.csv line 1: column 2 has no name"},
+        bad_input{"unnamed_column_after_a_comment", "# counts\ntime,\"\",value\n1,2,3\n", "",
+                  "in.csv line 2: column 2 has no name"},
         bad_input{"byte_order_mark_then_repeated_column", "\xEF\xBB\xBFtime,time\n1,2\n", "",
                   "column \"time\" appears twice"},
         bad_input{"value_too_large",
                   "time,value\n1,3e200\n2,4e200\n3,3e200\n4,5e200\n5,4e200\n6,6e200\n",
                   "--model-test --bootstrap 10", "in.csv line 2: value 3e+200 is beyond +-1e+70"},
+        // Numbers a double cannot hold were called "not a number"; they get the message of
+        // the values beyond +-1e70, or say what is allowed.
+        bad_input{"value_beyond_a_double", "time,value\n1,3\n2,1e400\n3,4\n", "",
+                  "in.csv line 3: value 1e400 is beyond +-1e+70, where the indicators overflow; "
+                  "give the series in other units"},
+        bad_input{"value_beyond_minus_a_double", "time,value\n1,3\n2,-1e400\n3,4\n", "",
+                  "in.csv line 3: value -1e400 is beyond +-1e+70"},
+        bad_input{"value_under_the_smallest_double", "time,value\n1,3\n2,1e-400\n3,4\n", "",
+                  "in.csv line 3: value 1e-400 is nonzero but below 4.9e-324 in magnitude, the "
+                  "smallest a double holds; write 0, or give the series in other units (values "
+                  "within +-1e+70 that span at least 1e-70, where the indicators underflow)"},
+        bad_input{"time_beyond_a_double", "time,value\n1,3\n+1e400,4\n", "",
+                  "in.csv line 3: column \"time\": \"+1e400\" is out of range, beyond "
+                  "+-1.79769e+308, the largest magnitude a double holds"},
+        bad_input{"time_under_the_smallest_double", "time,value\n-1e-400,3\n1,4\n", "",
+                  "in.csv line 2: column \"time\": \"-1e-400\" is nonzero but below 4.9e-324 "
+                  "in magnitude, the smallest a double holds; write 0, or give the times in other "
+                  "units"},
         bad_input{"values_too_close",
                   "time,value\n1,3e-300\n2,4e-300\n3,3e-300\n4,5e-300\n5,4e-300\n6,6e-300\n7,"
                   "5e-300\n8,7e-300\n9,6e-300\n10,8e-300\n",
                   "", "below 1e-70, where the indicators underflow"},
+        // A kernel under one sample spacing used to leave every indicator undefined (exit 0,
+        // a table of -); the message names the smallest bandwidth in each form that can be given.
+        bad_input{"bandwidth_under_one_sample", ten_rows, "--bandwidth 1e-9",
+                  "--bandwidth 1e-09: 1e-08 sample spacings of the 10-point series (one spacing "
+                  "is 1 time units); the Gaussian kernel needs at least one: the smallest allowed "
+                  "is 0.1 as a fraction of the series"},
+        bad_input{"bandwidth_under_one_sample_in_time_units", ten_rows_every_ten, "--bandwidth 5",
+                  "the smallest allowed is 10 in time units, or 0.1 as a fraction of the series"},
+        bad_input{"bandwidth_under_one_sample_fraction_of_a_coarse_series", ten_rows_every_ten,
+                  "--bandwidth 0.05",
+                  "the smallest allowed is 0.1 as a fraction of the series, or 10 in time units"},
+        // The r convention rounds 0.7 points to 1, but the bandwidth given is still too narrow.
+        bad_input{"bandwidth_under_one_sample_r_convention", ten_rows,
+                  "--bandwidth 0.07 --convention r", "--bandwidth 0.07: 0.7 sample spacings"},
+        // LOWESS gives its farthest neighbour weight 0: 3 points fit a line through the series.
+        bad_input{"lowess_span_fits_through_the_series", ten_rows, "--detrend lowess --span 0.3",
+                  "--span 0.3: covers 3 of the 10 points; a local fit of degree 1 needs at least "
+                  "4"},
+        bad_input{"lowess_span_names_the_smallest_allowed", ten_rows,
+                  "--detrend lowess --span 0.4 --convention r",
+                  "needs at least 5 (the farthest has weight 0; with fewer the trend passes "
+                  "through the series): the smallest allowed is 0.5"},
+        // A series too short for any window is named as such, not for its kernel.
+        bad_input{"too_short_for_the_window_and_the_kernel", "time,value\n1,3\n2,4\n3,3.5\n",
+                  "--detrend lowess --span 1", "so the series is too short for this window"},
         // Root may write anywhere the permissions say no; /proc refuses new files to anyone.
         bad_input{"plot_in_an_unwritable_directory", ten_rows, "--plot /proc/vigil-test.png",
                   "--plot /proc/vigil-test.png: cannot write in the directory /proc"}),
     [](const ::testing::TestParamInfo<bad_input>& test) { return test.param.label; });
+
+// A wiggly 50-point series with a rising spread, so that every indicator has a trend.
+std::string fifty_rows() {
+    std::string csv = "time,value\n";
+    for (int i = 0; i < 50; ++i) {
+        csv += fmt::format("{},{:.6f}\n", i, 5 + (1 + 0.05 * i) * std::sin(1.7 * i * i));
+    }
+    return csv;
+}
+
+TEST_F(ews, the_smallest_bandwidth_and_span_allowed_give_defined_indicators) {
+    write("fifty.csv", fifty_rows());
+    for (const std::string options :
+         {"--bandwidth 0.02", "--bandwidth 0.02 --convention r", "--detrend lowess --span 0.08",
+          "--detrend lowess --span 0.1 --convention r"}) {
+        fs::remove(path("out.h5"));
+        const auto result = vigil("ews fifty.csv --surrogates 0 -o out.h5 " + options);
+        ASSERT_EQ(result.status, 0) << options << ": " << result.err;
+        const auto file = h5::open_file(path("out.h5"), false);
+        const auto residuals = h5::read_vector(h5::open_group(file, "series"), "residuals");
+        EXPECT_GT(*std::max_element(residuals.begin(), residuals.end()), 1e-3) << options;
+        for (const double tau : h5::read_vector(h5::open_group(file, "tests"), "tau")) {
+            EXPECT_TRUE(std::isfinite(tau)) << options;
+        }
+    }
+}
+
+// The sensitivity grid leaves out, as NaN, the cells the options would refuse: a kernel under
+// one sample (0.05 of 16 points) or a LOWESS span through the series (0.15 of 20 points).
+TEST_F(ews, sensitivity_cells_under_one_sample_or_through_the_series_stay_empty) {
+    const auto column = [&](const std::string& file_name, std::size_t cell) {
+        const auto file = h5::open_file(path(file_name), false);
+        const auto grid = h5::open_dataset(h5::open_group(file, "sensitivity"), "variance");
+        std::vector<double> taus;
+        for (std::uint64_t w = 0; w < 11; ++w) taus.push_back(h5::read_row(grid, w).at(cell));
+        return taus;
+    };
+    const auto all_nan = [](const std::vector<double>& taus) {
+        return std::all_of(taus.begin(), taus.end(), [](double tau) { return std::isnan(tau); });
+    };
+    ASSERT_EQ(
+        vigil("ews '" + data_dir + "chemostat.csv' --surrogates 0 --sensitivity -o g.h5").status,
+        0);
+    EXPECT_TRUE(all_nan(column("g.h5", 0)));   // bandwidth 0.05: 0.8 points
+    EXPECT_FALSE(all_nan(column("g.h5", 1)));  // bandwidth 0.1: 1.6 points
+
+    std::string csv = "time,value\n";
+    for (int i = 0; i < 20; ++i) csv += fmt::format("{},{}\n", i, (i * 7) % 5 + 0.2 * i);
+    write("twenty.csv", csv);
+    const auto lowess = vigil(
+        "ews twenty.csv --surrogates 0 --detrend lowess --span 0.4 "
+        "--sensitivity -o l.h5");
+    ASSERT_EQ(lowess.status, 0) << lowess.err;
+    EXPECT_TRUE(all_nan(column("l.h5", 1)));   // span 0.15: 3 points
+    EXPECT_FALSE(all_nan(column("l.h5", 2)));  // span 0.2: 4 points
+}
+
+TEST_F(ews, computes_the_indicators_named_in_the_order_given) {
+    write("in.csv", ten_rows);
+    const auto result =
+        vigil("ews in.csv --surrogates 0 --indicators kurtosis,ar1 --indicators sd -o i.h5");
+    ASSERT_EQ(result.status, 0) << result.err;
+    const auto file = h5::open_file(path("i.h5"), false);
+    EXPECT_EQ(h5::read_strings(h5::open_group(file, "tests"), "indicator"),
+              (std::vector<std::string>{"kurtosis", "ar1", "sd"}));
+}
 
 TEST_F(ews, refuses_a_directory_as_output_before_any_work) {
     write("in.csv", ten_rows);
@@ -691,6 +894,23 @@ TEST_F(ews, control_bytes_of_a_cell_are_escaped_in_the_message) {
               std::string::npos)
         << result.err;
     EXPECT_EQ(result.err.find('\0'), std::string::npos);
+}
+
+// Column names are printed in the heading with their control bytes escaped, as in errors (an
+// escape sequence in a header used to reach the terminal).
+TEST_F(ews, control_bytes_of_column_names_are_escaped_in_the_heading) {
+    std::string csv = "ti\x7fme,val\x1b[31mue\n";
+    for (int i = 1; i <= 10; ++i) csv += fmt::format("{},{}\n", i, (i * 7) % 5 + 0.5 * i);
+    write("names.csv", csv);
+    const auto result = vigil("ews names.csv --surrogates 0");
+    ASSERT_EQ(result.status, 0) << result.err;
+    EXPECT_NE(result.out.find("names.csv: column \"val\\x1b[31mue\" against \"ti\\x7fme\""),
+              std::string::npos)
+        << result.out;
+    for (const char byte : result.out) {
+        const auto code = static_cast<unsigned char>(byte);
+        EXPECT_TRUE(byte == '\n' || (code >= 0x20 && code != 0x7f)) << static_cast<int>(code);
+    }
 }
 
 TEST_F(ews, the_time_range_keeps_its_span_at_large_times) {

@@ -11,6 +11,7 @@
 #include <hdf5.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstdlib>
@@ -118,6 +119,8 @@ void check_series(const cli::csv_series& series) {
     for (std::size_t i = 0; i < series.values.size(); ++i) {
         require(std::isfinite(series.values[i]) && std::isfinite(series.time[i]),
                 "a sample that is not finite");
+        require(std::fabs(series.values[i]) <= cli::largest_value_magnitude,
+                "a value beyond the largest magnitude");
         require(i == 0 ||
                     (series.time[i] > series.time[i - 1] && series.lines[i] > series.lines[i - 1]),
                 "times or lines that do not increase");
@@ -129,6 +132,11 @@ void check_series(const cli::csv_series& series) {
     require(has_column(series.value_column), "the value column is not in the header");
     require(series.time_column.empty() || has_column(series.time_column),
             "the time column is not in the header");
+    require(std::none_of(series.columns.begin(), series.columns.end(),
+                         [](const std::string& name) { return name.empty(); }),
+            "a column without a name");
+    require(series.time_column.empty() == (series.columns.size() == 1),
+            "a time column read as row numbers, or row numbers with columns to choose from");
 }
 
 // ---- result files ----------------------------------------------------------------------

@@ -9,9 +9,12 @@
 #include <cctype>
 #include <charconv>
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <istream>
+#include <limits>
 #include <optional>
 
 namespace vigil::cli {
@@ -68,6 +71,31 @@ private:
     std::vector<std::string> fields_;
 };
 
+// The lines of a file ended by LF (Unix), CR LF (Windows) or a lone CR (old Mac OS, still
+// written by some spreadsheet exports), without their ends. Each physical line is read with
+// getline; a CR inside it ends a line, a CR at its end belongs to CR LF.
+class line_reader {
+public:
+    explicit line_reader(std::istream& in) : in_(in) {}
+
+    bool next(std::string& line) {
+        if (next_ == std::string::npos) {
+            if (!std::getline(in_, physical_)) return false;
+            if (!physical_.empty() && physical_.back() == '\r') physical_.pop_back();
+            next_ = 0;
+        }
+        const auto end = physical_.find('\r', next_);
+        line = physical_.substr(next_, end == std::string::npos ? end : end - next_);
+        next_ = end == std::string::npos ? end : end + 1;
+        return true;
+    }
+
+private:
+    std::istream& in_;
+    std::string physical_;
+    std::size_t next_ = std::string::npos;  // where the next line starts in physical_; npos: read
+};
+
 // A cell or column name as it may be quoted in a message: control bytes (NUL, tab, escape...)
 // are written \xNN, so that the message is complete and prints as one line.
 std::string printable(const std::string& text) {
@@ -114,8 +142,47 @@ std::size_t find_column(const std::vector<std::string>& columns, const std::stri
                                     columns.begin());
 }
 
+// What a cell holds: the time or the value of the series, for what a message says is allowed.
+enum class cell_kind { time, value };
+
+std::string beyond_largest_value(const std::string& path, std::size_t line,
+                                 const std::string& written) {
+    return fmt::format(
+        "{} line {}: value {} is beyond +-{:g}, where the indicators overflow; give the series "
+        "in other units",
+        path, line, written, largest_value_magnitude);
+}
+
+// A number from_chars could not hold: beyond the largest double, or nonzero below the smallest.
+[[noreturn]] void refuse_out_of_range(const std::string& text, const std::string& path,
+                                      std::size_t line, const std::string& column, cell_kind kind) {
+    const bool too_large = std::fabs(std::strtod(text.c_str(), nullptr)) > 1;
+    if (too_large && kind == cell_kind::value) {
+        throw input_error(beyond_largest_value(path, line, printable(text)));
+    }
+    if (too_large) {
+        throw input_error(fmt::format(
+            "{} line {}: column \"{}\": \"{}\" is out of range, beyond +-{:.6g}, the largest "
+            "magnitude a double holds",
+            path, line, printable(column), printable(text), std::numeric_limits<double>::max()));
+    }
+    const std::string smallest = fmt::format(
+        "is nonzero but below {:.2g} in magnitude, the smallest a double holds; write 0",
+        std::numeric_limits<double>::denorm_min());
+    if (kind == cell_kind::value) {
+        throw input_error(fmt::format(
+            "{} line {}: value {} {}, or give the series in other units (values within +-{:g} "
+            "that span at least {:g}, where the indicators underflow)",
+            path, line, printable(text), smallest, largest_value_magnitude, smallest_value_spread));
+    }
+    throw input_error(
+        fmt::format("{} line {}: column \"{}\": \"{}\" {}, or give the times in "
+                    "other units",
+                    path, line, printable(column), printable(text), smallest));
+}
+
 double parse_cell(const std::string& cell, const std::string& path, std::size_t line,
-                  const std::string& column) {
+                  const std::string& column, cell_kind kind) {
     const std::string text = trimmed(cell);
     if (is_missing_marker(text)) {
         throw input_error(fmt::format("{} line {}: column \"{}\" has a missing value{}", path, line,
@@ -126,6 +193,9 @@ double parse_cell(const std::string& cell, const std::string& path, std::size_t 
     const char* begin = text.data();
     if (*begin == '+') ++begin;  // from_chars does not take a leading plus
     const auto [end, status] = std::from_chars(begin, text.data() + text.size(), value);
+    if (status == std::errc::result_out_of_range && end == text.data() + text.size()) {
+        refuse_out_of_range(text, path, line, column, kind);
+    }
     if (status != std::errc() || end != text.data() + text.size()) {
         throw input_error(fmt::format("{} line {}: column \"{}\": \"{}\" is not a number", path,
                                       line, printable(column), printable(text)));
@@ -134,7 +204,22 @@ double parse_cell(const std::string& cell, const std::string& path, std::size_t 
         throw input_error(fmt::format("{} line {}: column \"{}\": \"{}\" is not a finite number",
                                       path, line, printable(column), printable(text)));
     }
+    if (kind == cell_kind::value && std::fabs(value) > largest_value_magnitude) {
+        throw input_error(beyond_largest_value(path, line, fmt::format("{}", value)));
+    }
     return value;
+}
+
+// Values that are not all equal must span smallest_value_spread (their differences' fourth
+// powers underflow below it).
+void check_value_spread(const csv_series& series) {
+    const auto [low, high] = std::minmax_element(series.values.begin(), series.values.end());
+    if (*high > *low && *high - *low < smallest_value_spread) {
+        throw input_error(fmt::format(
+            "{}: the values span only {} (from {} to {}), below {:g}, where the indicators "
+            "underflow; give the series in other units",
+            series.path, *high - *low, *low, *high, smallest_value_spread));
+    }
 }
 
 }  // namespace
@@ -157,13 +242,13 @@ csv_series read_csv_series(const std::string& path, const std::string& time_colu
     bool has_time = false;
     std::size_t previous_line = 0;
 
-    while (std::getline(in, line)) {
+    line_reader lines(in);
+    while (lines.next(line)) {
         ++line_number;
         // A UTF-8 byte-order mark (spreadsheet exports) is not part of the first column's name.
         if (line_number == 1 && line.starts_with(utf8_byte_order_mark)) {
             line.erase(0, std::strlen(utf8_byte_order_mark));
         }
-        if (!line.empty() && line.back() == '\r') line.pop_back();
         const std::string content = trimmed(line);
         if (content.empty() || content.front() == '#') continue;
 
@@ -176,6 +261,14 @@ csv_series read_csv_series(const std::string& path, const std::string& time_colu
             const auto names = splitter->split(line, error);
             if (!names) throw input_error(fmt::format("{} line {}: {}", path, line_number, error));
             for (const auto& name : *names) series.columns.push_back(trimmed(name));
+            for (std::size_t c = 0; c < series.columns.size(); ++c) {
+                // An empty time_column means "no time column": a time column needs a name.
+                if (series.columns[c].empty()) {
+                    throw input_error(fmt::format(
+                        "{} line {}: column {} has no name; give every column its own name", path,
+                        line_number, c + 1));
+                }
+            }
             for (std::size_t c = 0; c < series.columns.size(); ++c) {
                 const auto first =
                     std::find(series.columns.begin(), series.columns.end(), series.columns[c]);
@@ -229,11 +322,11 @@ csv_series read_csv_series(const std::string& path, const std::string& time_colu
             throw input_error(fmt::format("{} line {}: {} fields, but the header has {}", path,
                                           line_number, fields->size(), series.columns.size()));
         }
-        const double value =
-            parse_cell((*fields)[value_index], path, line_number, series.value_column);
-        const double time =
-            has_time ? parse_cell((*fields)[time_index], path, line_number, series.time_column)
-                     : static_cast<double>(series.values.size() + 1);
+        const double value = parse_cell((*fields)[value_index], path, line_number,
+                                        series.value_column, cell_kind::value);
+        const double time = has_time ? parse_cell((*fields)[time_index], path, line_number,
+                                                  series.time_column, cell_kind::time)
+                                     : static_cast<double>(series.values.size() + 1);
         if (!series.time.empty() && !(time > series.time.back())) {
             throw input_error(fmt::format(
                 "{} line {}: time {} does not increase on {} (line {}); times must increase", path,
@@ -247,6 +340,7 @@ csv_series read_csv_series(const std::string& path, const std::string& time_colu
     if (in.bad()) throw input_error(path + ": read error");
     if (!splitter) throw input_error(path + ": empty file (no header line)");
     if (series.values.empty()) throw input_error(path + ": a header but no data rows");
+    check_value_spread(series);
     return series;
 }
 

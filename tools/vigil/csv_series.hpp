@@ -1,18 +1,26 @@
 #pragma once
 
 // One numeric time series read from a CSV file: a header line of column names, then one row
-// per sample; comma- or tab-separated (decided by the header line), fields may be quoted,
+// per sample; lines end with LF, CR LF or a lone CR (old Mac OS line ends, counted as lines in
+// messages); comma- or tab-separated (decided by the header line), fields may be quoted,
 // blank lines and lines starting with '#' are skipped, a UTF-8 byte-order mark before the
 // header is dropped, and every column needs its own name. Every problem (no file, no rows, a
-// missing or non-numeric cell, a time that does not increase, an unknown or repeated column) is
-// an input_error whose message names the file and the line or the option, with control bytes
-// of quoted cells written \xNN. Reads only.
+// missing or non-numeric cell, a time that does not increase, an unknown, unnamed or repeated
+// column, a number a double cannot hold, values beyond the limits below) is an input_error
+// whose message names the file and the line or the option, with control bytes of quoted cells
+// written \xNN. Reads only.
 
 #include <cstddef>
 #include <string>
 #include <vector>
 
 namespace vigil::cli {
+
+// The values (not the times) `vigil ews` accepts: the kurtosis sums fourth powers of the
+// residuals, which overflow beyond this magnitude and underflow when values that are not all
+// equal span less than this.
+inline constexpr double largest_value_magnitude = 1e70;
+inline constexpr double smallest_value_spread = 1e-70;
 
 struct csv_series {
     std::string path;

@@ -66,12 +66,10 @@ namespace {
 enum ews_stream : std::uint64_t { ar1_surrogate_stream = 1, phase_surrogate_stream = 2 };
 
 constexpr double nan = std::numeric_limits<double>::quiet_NaN();
-constexpr double even_step_tolerance = 1e-6;  // relative; CSV times carry ~1e-13 rounding
-constexpr std::size_t minimum_windows = 3;    // Kendall tau of fewer points says nothing
-// Kurtosis sums fourth powers of the residuals: beyond these, they overflow or underflow.
-constexpr double largest_magnitude = 1e70;     // of a value
-constexpr double smallest_spread = 1e-70;      // max - min of a series that is not constant
+constexpr double even_step_tolerance = 1e-6;   // relative; CSV times carry ~1e-13 rounding
+constexpr std::size_t minimum_windows = 3;     // Kendall tau of fewer points says nothing
 constexpr double widest_bandwidth_spans = 10;  // a Gaussian bandwidth in time units, at most
+constexpr double fewest_kernel_points = 1;     // a Gaussian bandwidth in sample spacings, at least
 constexpr std::size_t fewest_bootstrap = 10;
 constexpr std::size_t most_bootstrap = 100000;
 
@@ -149,36 +147,41 @@ void check_figure_name(const std::string& path) {
     }
 }
 
-// A repeated indicator would be tested twice (its surrogates drawn twice) and stored twice.
-void check_indicator_names(const std::vector<std::string>& names) {
-    for (std::size_t k = 0; k < names.size(); ++k) {
-        if (std::find(names.begin(), names.begin() + static_cast<std::ptrdiff_t>(k), names[k]) !=
-            names.begin() + static_cast<std::ptrdiff_t>(k)) {
-            throw input_error(fmt::format(
-                "--indicators: \"{}\" is named twice; name each indicator once", names[k]));
+// --indicators, each occurrence comma-separated; none given: all. Every name must be known
+// and given once (a repeated indicator would be tested, its surrogates drawn, and stored
+// twice); an empty name (",,", a trailing comma) is refused, not dropped.
+std::vector<an::indicator> parse_indicators_option(const std::vector<std::string>& given) {
+    if (given.empty()) return {std::begin(an::all_indicators), std::end(an::all_indicators)};
+    std::vector<std::string> allowed;
+    for (const auto which : an::all_indicators) allowed.push_back(an::to_string(which));
+    std::vector<an::indicator> indicators;
+    for (const auto& text : given) {
+        std::size_t start = 0;
+        while (true) {
+            const auto comma = text.find(',', start);
+            const auto name =
+                text.substr(start, comma == std::string::npos ? comma : comma - start);
+            if (name.empty()) {
+                throw input_error(fmt::format(
+                    "--indicators \"{}\": an empty name; give comma-separated names from {}", text,
+                    fmt::join(allowed, ", ")));
+            }
+            an::indicator which{};
+            try {
+                which = an::parse_indicator(name);
+            } catch (const std::invalid_argument& error) {
+                throw input_error(std::string("--indicators: ") + error.what());
+            }
+            if (std::find(indicators.begin(), indicators.end(), which) != indicators.end()) {
+                throw input_error(fmt::format(
+                    "--indicators: \"{}\" is named twice; name each indicator once", name));
+            }
+            indicators.push_back(which);
+            if (comma == std::string::npos) break;
+            start = comma + 1;
         }
     }
-}
-
-// Values whose fourth powers overflow, or whose spread underflows when raised to the fourth,
-// give indicators of infinity, 0 or none: refused, naming the limit, rather than reported.
-void check_value_magnitudes(const csv_series& series) {
-    const auto& x = series.values;
-    for (std::size_t i = 0; i < x.size(); ++i) {
-        if (std::fabs(x[i]) > largest_magnitude) {
-            throw input_error(fmt::format(
-                "{} line {}: value {} is beyond +-{:g}, where the indicators overflow; give the "
-                "series in other units",
-                series.path, series.lines[i], x[i], largest_magnitude));
-        }
-    }
-    const auto [low, high] = std::minmax_element(x.begin(), x.end());
-    if (*high > *low && *high - *low < smallest_spread) {
-        throw input_error(fmt::format(
-            "{}: the values span only {} (from {} to {}), below {:g}, where the indicators "
-            "underflow; give the series in other units",
-            series.path, *high - *low, *low, *high, smallest_spread));
-    }
+    return indicators;
 }
 
 void check_even_sampling(const csv_series& series) {
@@ -216,32 +219,104 @@ struct resolved_settings {
     std::size_t window_points = 0;
 };
 
-resolved_settings resolve_settings(const ews_arguments& arguments, const csv_series& series) {
+// The smallest fraction f of an n-point series with f * n >= points, the product computed as the
+// analysis computes it.
+double smallest_fraction(double points, std::size_t n) {
+    const auto length = static_cast<double>(n);
+    double fraction = points / length;
+    while (fraction * length < points) fraction = std::nextafter(fraction, 2.0);
+    return fraction;
+}
+
+// The points a Gaussian bandwidth spans (before the r convention rounds them), converted as the
+// analysis converts them: `bandwidth` <= 1 is a fraction of the series, above 1 time units.
+double points_of_time_units(double time_units, std::size_t n, double span_time) {
+    return time_units * static_cast<double>(n - 1) / span_time;
+}
+
+double bandwidth_points(double bandwidth, std::size_t n, double span_time) {
+    return bandwidth <= 1 ? bandwidth * static_cast<double>(n)
+                          : points_of_time_units(bandwidth, n, span_time);
+}
+
+// A kernel narrower than one sample spacing leaves the trend equal to the series: residuals of
+// 0 or rounding noise, every indicator undefined or meaningless.
+bool kernel_spans_a_sample(double bandwidth, std::size_t n, double span_time) {
+    return n < 2 || bandwidth_points(bandwidth, n, span_time) >= fewest_kernel_points;
+}
+
+// Refused like the regime-shift models refuse it, naming the smallest bandwidth in both of its
+// forms where both can be given. (A series of one point has no spacing: the window refuses it.)
+void check_kernel_spans_a_sample(double bandwidth, std::size_t n, double span_time) {
+    if (kernel_spans_a_sample(bandwidth, n, span_time)) return;
+    const double spacing = span_time / static_cast<double>(n - 1);
+    const double as_fraction = smallest_fraction(fewest_kernel_points, n);
+    double in_time_units = spacing;
+    while (points_of_time_units(in_time_units, n, span_time) < fewest_kernel_points) {
+        in_time_units = std::nextafter(in_time_units, std::numeric_limits<double>::infinity());
+    }
+    // Values up to 1 are fractions: a spacing of at most 1 time unit cannot be given in time units.
+    const std::string fraction_text = fmt::format("{} as a fraction of the series", as_fraction);
+    const std::string time_text = fmt::format("{} in time units", in_time_units);
+    std::string smallest = fraction_text;
+    if (bandwidth > 1) {
+        smallest = time_text + ", or " + fraction_text;
+    } else if (in_time_units > 1) {
+        smallest += ", or " + time_text;
+    }
+    throw input_error(fmt::format(
+        "--bandwidth {}: {:.3g} sample spacings of the {}-point series (one spacing is {} time "
+        "units); the Gaussian kernel needs at least one: the smallest allowed is {}",
+        bandwidth, bandwidth_points(bandwidth, n, span_time), n, number_text(spacing), smallest));
+}
+
+// LOWESS gives the farthest of its floor(span n) neighbours weight 0: a local fit of degree d
+// through d + 1 weighted points passes through the series, leaving residuals of rounding noise.
+// The span must cover d + 3 points (degree 1 with the ewstools convention, 2 with r's).
+int lowess_degree(an::ews_convention convention) {
+    return convention == an::ews_convention::ewstools ? 1 : 2;
+}
+
+double lowess_points_needed(an::ews_convention convention) {
+    return lowess_degree(convention) + 3;
+}
+
+bool span_covers_enough(double span, std::size_t n, an::ews_convention convention) {
+    return std::floor(span * static_cast<double>(n)) >= lowess_points_needed(convention);
+}
+
+void check_span(double span, std::size_t n, an::ews_convention convention) {
+    if (!(span > 0 && span <= 1)) {
+        throw input_error(
+            fmt::format("--span {}: must be in (0, 1], a fraction of the series", span));
+    }
+    if (span_covers_enough(span, n, convention)) return;
+    // The window checks come first: a series they accept has more points than any span needs.
+    const double needed = lowess_points_needed(convention);
+    throw input_error(fmt::format(
+        "--span {}: covers {} of the {} points; a local fit of degree {} needs at least {} (the "
+        "farthest has weight 0; with fewer the trend passes through the series): the smallest "
+        "allowed is {}",
+        span, std::floor(span * static_cast<double>(n)), n, lowess_degree(convention), needed,
+        smallest_fraction(needed, n)));
+}
+
+resolved_settings resolve_settings(const ews_arguments& arguments,
+                                   const std::vector<an::indicator>& indicators,
+                                   const csv_series& series) {
     resolved_settings settings;
     auto& options = settings.options;
-    if (arguments.indicators.empty()) {
-        settings.indicators.assign(std::begin(an::all_indicators), std::end(an::all_indicators));
-    } else {
-        for (const auto& name : arguments.indicators) {
-            try {
-                settings.indicators.push_back(an::parse_indicator(name));
-            } catch (const std::invalid_argument& error) {
-                throw input_error(std::string("--indicators: ") + error.what());
-            }
-        }
-    }
+    settings.indicators = indicators;
     options.detrending.method = an::parse_detrend_method(arguments.detrend);
     options.detrending.convention = an::parse_convention(arguments.convention);
     options.lag = arguments.lag;
     const auto convention = options.detrending.convention;
     const std::size_t n = series.values.size();
-    const double step =
-        n > 1 ? (series.time.back() - series.time.front()) / static_cast<double>(n - 1) : 1.0;
 
     if (!(arguments.bandwidth > 0) || !std::isfinite(arguments.bandwidth)) {
         throw input_error(
-            fmt::format("--bandwidth {}: must be > 0 (a fraction of the series up "
-                        "to 1, or time units above 1)",
+            fmt::format("--bandwidth {}: must be a finite number > 0 (a fraction of the series "
+                        "up to 1, or time units above 1)",
                         arguments.bandwidth));
     }
     const double span_time = series.time.back() - series.time.front();
@@ -258,30 +333,7 @@ resolved_settings resolve_settings(const ews_arguments& arguments, const csv_ser
         options.detrending.bandwidth = an::series_length::time_units(arguments.bandwidth);
         settings.bandwidth_unit = "time units";
     }
-    if (options.detrending.method == an::detrend_method::gaussian) {
-        double points = arguments.bandwidth <= 1 ? arguments.bandwidth * static_cast<double>(n)
-                                                 : arguments.bandwidth / step;
-        if (convention == an::ews_convention::earlywarnings) points = std::nearbyint(points);
-        if (!(points > 0)) {
-            throw input_error(
-                fmt::format("--bandwidth {}: rounds to 0 points of the {}-point "
-                            "series (the r convention rounds to whole points)",
-                            arguments.bandwidth, n));
-        }
-        settings.kernel_sigma_points = an::gaussian_sigma_points(points, convention);
-    }
-
     options.detrending.span = arguments.span;
-    if (options.detrending.method == an::detrend_method::lowess) {
-        const int degree = convention == an::ews_convention::ewstools ? 1 : 2;
-        const double covered = std::floor(arguments.span * static_cast<double>(n));
-        if (!(arguments.span > 0 && arguments.span <= 1) || covered < degree + 2) {
-            throw input_error(
-                fmt::format("--span {}: must be in (0, 1] and cover at least {} "
-                            "of the {} points for a local fit of degree {}",
-                            arguments.span, degree + 2, n, degree));
-        }
-    }
 
     if (!(arguments.window > 0) || !std::isfinite(arguments.window) ||
         (arguments.window > 1 && arguments.window != std::floor(arguments.window))) {
@@ -293,9 +345,15 @@ resolved_settings resolve_settings(const ews_arguments& arguments, const csv_ser
     options.window = arguments.window <= 1 ? an::series_length::fraction(arguments.window)
                                            : an::series_length::points(arguments.window);
     if (arguments.lag < 1) throw input_error("--lag: must be >= 1");
-    settings.window_points = an::window_points(options.window, n, convention);
     const std::size_t detrended =
         options.detrending.method == an::detrend_method::first_difference ? n - 1 : n;
+    // Compared as given: a count of 2^64 or more does not fit std::size_t.
+    if (arguments.window > 1 && arguments.window > static_cast<double>(detrended)) {
+        throw series_too_short_for_window(
+            fmt::format("--window {}: {} points, longer than the {} detrended points of the series",
+                        arguments.window, arguments.window, detrended));
+    }
+    settings.window_points = an::window_points(options.window, n, convention);
     const std::size_t minimum = an::minimum_window_points(arguments.lag);
     if (settings.window_points < minimum) {
         throw series_too_short_for_window(fmt::format(
@@ -316,6 +374,15 @@ resolved_settings resolve_settings(const ews_arguments& arguments, const csv_ser
             detrended, minimum_windows));
     }
 
+    // After the window: a series too short for any window is named as such, whatever the kernel.
+    if (options.detrending.method == an::detrend_method::gaussian) {
+        check_kernel_spans_a_sample(arguments.bandwidth, n, span_time);
+        double points = bandwidth_points(arguments.bandwidth, n, span_time);
+        if (convention == an::ews_convention::earlywarnings) points = std::nearbyint(points);
+        settings.kernel_sigma_points = an::gaussian_sigma_points(points, convention);
+    } else if (options.detrending.method == an::detrend_method::lowess) {
+        check_span(arguments.span, n, convention);
+    }
     return settings;
 }
 
@@ -342,6 +409,8 @@ sensitivity_grid run_sensitivity(const csv_series& series, const an::ews_options
     }
     const std::size_t cells = grid.window_fractions.size() * grid.bandwidths.size();
     grid.taus.assign(std::size(an::all_indicators), std::vector<double>(cells, nan));
+    const std::size_t n = series.values.size();
+    const double span_time = series.time.back() - series.time.front();
     for (std::size_t w = 0; w < grid.window_fractions.size(); ++w) {
         for (std::size_t b = 0; b < grid.bandwidths.size(); ++b) {
             an::ews_options options = base;
@@ -350,6 +419,14 @@ sensitivity_grid run_sensitivity(const csv_series& series, const an::ews_options
                 options.detrending.bandwidth = an::series_length::fraction(grid.bandwidths[b]);
             } else if (method == an::detrend_method::lowess) {
                 options.detrending.span = grid.bandwidths[b];
+            }
+            // A cell the command would refuse as an option stays NaN too: its taus would come
+            // from residuals of 0 or rounding noise.
+            if ((method == an::detrend_method::gaussian &&
+                 !kernel_spans_a_sample(grid.bandwidths[b], n, span_time)) ||
+                (method == an::detrend_method::lowess &&
+                 !span_covers_enough(grid.bandwidths[b], n, base.detrending.convention))) {
+                continue;
             }
             try {
                 const auto result = an::early_warning(series.time, series.values, options);
@@ -429,11 +506,13 @@ void print_report(const ews_arguments& arguments, const csv_series& series,
     const auto& result = outcome.result;
     const std::size_t n = series.values.size();
     const bool range_readable = number_text(series.time.front()) != number_text(series.time.back());
-    fmt::print("{}: column \"{}\" against {} ({} points, {})\n", series.path, series.value_column,
-               series.time_column.empty() ? "row number" : "\"" + series.time_column + "\"", n,
-               range_readable
-                   ? number_text(series.time.front()) + " to " + number_text(series.time.back())
-                   : time_range_text(series.time.front(), series.time.back()));
+    // Names from the file and the command line, with their control bytes escaped as in errors.
+    fmt::print(
+        "{}: column \"{}\" against {} ({} points, {})\n", one_line(series.path),
+        one_line(series.value_column),
+        series.time_column.empty() ? "row number" : "\"" + one_line(series.time_column) + "\"", n,
+        range_readable ? number_text(series.time.front()) + " to " + number_text(series.time.back())
+                       : time_range_text(series.time.front(), series.time.back()));
     if (!outcome.indicators) {
         fmt::print("{}\n", outcome.indicators_note);
         if (outcome.model_test) print_model_test(*outcome.model_test, arguments.seed);
@@ -671,11 +750,9 @@ ews_command::ews_command(CLI::App& app) : arguments_(std::make_unique<ews_argume
     subcommand_->add_option("--lag", a.lag, "lag of the autocorrelation indicator")
         ->capture_default_str()
         ->check(counted("lag", 1, 1'000'000));
-    subcommand_
-        ->add_option("--indicators", a.indicators,
-                     "comma-separated: variance,sd,cv,autocorrelation,ar1,skewness,kurtosis,"
-                     "return_rate,density_ratio (default: all)")
-        ->delimiter(',');
+    subcommand_->add_option("--indicators", a.indicators,
+                            "comma-separated: variance,sd,cv,autocorrelation,ar1,skewness,kurtosis,"
+                            "return_rate,density_ratio (default: all)");
     subcommand_
         ->add_option("--surrogates", a.surrogates,
                      "surrogates of each kind (AR(1), phase) for p-values; 0: none")
@@ -721,11 +798,10 @@ int ews_command::run(const std::string& command_line) const {
         throw input_error("-o and --plot name the same file");
     }
     check_figure_name(arguments.plot_path);
-    check_indicator_names(arguments.indicators);
+    const auto indicators = parse_indicators_option(arguments.indicators);
 
     const csv_series series =
         read_csv_series(arguments.series_path, arguments.time_column, arguments.value_column);
-    check_value_magnitudes(series);
     if (subcommand_->get_option("--bootstrap")->count() > 0 && !arguments.model_test) {
         throw input_error("--bootstrap: only with --model-test");
     }
@@ -759,7 +835,7 @@ int ews_command::run(const std::string& command_line) const {
     resolved_settings settings;
     if (outcome.indicators) {
         try {
-            settings = resolve_settings(arguments, series);
+            settings = resolve_settings(arguments, indicators, series);
         } catch (const series_too_short_for_window& error) {
             if (!arguments.model_test || subcommand_->get_option("--window")->count() > 0) throw;
             outcome.indicators = false;
@@ -824,11 +900,11 @@ int ews_command::run(const std::string& command_line) const {
                                   drawn.ending()));
         }
         figure.keep_as(arguments.plot_path);
-        fmt::print(stderr, "vigil: wrote {}\n", arguments.plot_path);
+        fmt::print(stderr, "vigil: wrote {}\n", one_line(arguments.plot_path));
     }
     if (!arguments.output_path.empty()) {
         result_file.keep_as(arguments.output_path);
-        fmt::print(stderr, "vigil: wrote {}\n", arguments.output_path);
+        fmt::print(stderr, "vigil: wrote {}\n", one_line(arguments.output_path));
     }
     return 0;
 }
