@@ -372,11 +372,12 @@ std::vector<double> lowess(std::span<const double> time, std::span<const double>
     if (degree != 1 && degree != 2) throw std::invalid_argument("LOWESS degree must be 1 or 2");
     if (!(span > 0 && span <= 1)) throw std::invalid_argument("LOWESS span must be in (0, 1]");
     const auto neighbours = static_cast<std::size_t>(std::floor(span * static_cast<double>(n)));
-    if (neighbours < static_cast<std::size_t>(degree) + 2) {
+    // The farthest neighbour has weight 0: d + 2 neighbours would fit through the series.
+    if (neighbours < static_cast<std::size_t>(degree) + 3) {
         throw std::invalid_argument("LOWESS span " + std::to_string(span) + " covers " +
                                     std::to_string(neighbours) + " of " + std::to_string(n) +
                                     " points; a local fit of degree " + std::to_string(degree) +
-                                    " needs at least " + std::to_string(degree + 2));
+                                    " needs at least " + std::to_string(degree + 3));
     }
 
     std::vector<double> robustness(n, 1.0);

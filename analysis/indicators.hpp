@@ -113,7 +113,9 @@ std::vector<double> gaussian_smooth_time(std::span<const double> time,
 
 // LOWESS (Cleveland 1979): at each time a weighted polynomial fit (degree 1 or 2) over the
 // floor(span n) nearest points with tricube weights, then robustness_passes reweightings by
-// bisquare weights of residual / (6 median |residual|). O(n * span n).
+// bisquare weights of residual / (6 median |residual|). O(n * span n). The span must cover
+// degree + 3 points (the farthest has weight 0; fewer would fit through the series), else
+// std::invalid_argument.
 std::vector<double> lowess(std::span<const double> time, std::span<const double> values,
                            double span, int degree, int robustness_passes);
 

@@ -120,7 +120,10 @@ void check_detrending_kernel(const parameter_set& values, std::size_t samples) {
         }
     } else if (method == "lowess") {
         const double span = values.real(key::lowess_span);
-        const double needed = values.choice(key::indicator_convention) == "r" ? 4 : 3;
+        // LOWESS gives the farthest of its neighbours weight 0: a fit of degree d (1 with the
+        // ewstools convention, 2 with r's) through d + 2 neighbours passes through the series
+        // and leaves residuals of rounding noise, so it needs d + 3.
+        const double needed = values.choice(key::indicator_convention) == "r" ? 5 : 4;
         if (std::floor(span * n) < needed) {
             throw input_error(fmt::format(
                 "{} = {} covers {} of the {} samples (duration / sample_interval + 1); the local "

@@ -270,9 +270,11 @@ TEST(regime_models, checks_name_the_key) {
     narrow_lowess.set("detrending", std::string("lowess"));
     narrow_lowess.set("lowess_span", 1e-300);
     expect_error(*grazing, narrow_lowess, "lowess_span");
-    narrow_lowess.set("lowess_span", 3.0 / 501);  // the ewstools fit needs 3 of 501 samples
+    narrow_lowess.set("lowess_span", 3.0 / 501);  // would fit through the series
+    expect_error(*grazing, narrow_lowess, "lowess_span");
+    narrow_lowess.set("lowess_span", 4.001 / 501);  // the ewstools fit needs 4 of 501 samples
     EXPECT_NO_THROW(grazing->check(narrow_lowess));
-    narrow_lowess.set("indicator_convention", std::string("r"));  // r's needs 4
+    narrow_lowess.set("indicator_convention", std::string("r"));  // r's needs 5
     expect_error(*grazing, narrow_lowess, "lowess_span");
 
     parameter_set beyond = defaults_of(*grazing);
@@ -409,7 +411,7 @@ TEST(regime_cli, bad_parameters_exit_2_naming_the_key) {
         {"model = \"grazing\"\nseed = 1\nreplicates = 2\n[parameters]\n"
          "grazing_rate_end = 2.0\nduration = 50.0\nburn_in = 5.0\ndetrending = \"lowess\"\n"
          "lowess_span = 1e-300\n",
-         "the smallest allowed is 0.058823529411764705"},
+         "the smallest allowed is 0.0784313725490196"},
         // Sample counts a replicate cannot hold: refused before the journal is created.
         {"model = \"allee_ibm\"\nseed = 1\nreplicates = 2\n[parameters]\n"
          "sample_interval = 1e-12\n",
