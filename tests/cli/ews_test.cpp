@@ -779,6 +779,12 @@ INSTANTIATE_TEST_SUITE_P(
         // A series too short for any window is named as such, not for its kernel.
         bad_input{"too_short_for_the_window_and_the_kernel", "time,value\n1,3\n2,4\n3,3.5\n",
                   "--detrend lowess --span 1", "so the series is too short for this window"},
+        // A smoothing option of another detrending would be ignored.
+        bad_input{"bandwidth_with_lowess", ten_rows, "--detrend lowess --bandwidth 0.3",
+                  "--bandwidth: only with --detrend gaussian (the default), not with --detrend "
+                  "lowess"},
+        bad_input{"span_with_the_default_detrending", ten_rows, "--span 0.3",
+                  "--span: only with --detrend lowess, not with --detrend gaussian"},
         // Root may write anywhere the permissions say no; /proc refuses new files to anyone.
         bad_input{"plot_in_an_unwritable_directory", ten_rows, "--plot /proc/vigil-test.png",
                   "--plot /proc/vigil-test.png: cannot write in the directory /proc"}),

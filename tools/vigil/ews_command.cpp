@@ -802,6 +802,16 @@ int ews_command::run(const std::string& command_line) const {
 
     const csv_series series =
         read_csv_series(arguments.series_path, arguments.time_column, arguments.value_column);
+    // A smoothing option of another detrending would be ignored without a word.
+    if (subcommand_->get_option("--bandwidth")->count() > 0 && arguments.detrend != "gaussian") {
+        throw input_error(fmt::format(
+            "--bandwidth: only with --detrend gaussian (the default), not with --detrend {}",
+            arguments.detrend));
+    }
+    if (subcommand_->get_option("--span")->count() > 0 && arguments.detrend != "lowess") {
+        throw input_error(fmt::format("--span: only with --detrend lowess, not with --detrend {}",
+                                      arguments.detrend));
+    }
     if (subcommand_->get_option("--bootstrap")->count() > 0 && !arguments.model_test) {
         throw input_error("--bootstrap: only with --model-test");
     }
