@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -221,15 +222,28 @@ private:
                    "first and last must be > 0 (they are values, not exponents)");
         }
 
+        if (count == 1 && first != last) {
+            refuse(key + "." + form,
+                   fmt::format("count 1 gives a single point, so first and last must be equal "
+                               "(got {} and {}); for one value write [value]",
+                               first, last));
+        }
+
+        // The ends are taken as written; the points between are rounded to 15 significant
+        // digits, so that a range through round numbers hits them (logspace [10, 1000, 3] gives
+        // 100, not 100.00000000000004, which an integer parameter would refuse).
         std::vector<parameter_value> values;
         for (std::int64_t i = 0; i < count; ++i) {
-            const double fraction = count == 1 ? 0.0 : static_cast<double>(i) / double(count - 1);
-            const double value =
-                logarithmic
-                    ? std::exp(std::log(first) + fraction * (std::log(last) - std::log(first)))
-                    : first + fraction * (last - first);
-            const double exact_end = i == count - 1 ? last : (i == 0 ? first : value);
-            values.push_back(check_value(spec, exact_end, path_ + ": " + key));
+            double value = i == 0 ? first : last;
+            if (i > 0 && i < count - 1) {
+                const double fraction = static_cast<double>(i) / static_cast<double>(count - 1);
+                const double computed =
+                    logarithmic
+                        ? std::exp(std::log(first) + fraction * (std::log(last) - std::log(first)))
+                        : first + fraction * (last - first);
+                value = std::strtod(fmt::format("{:.15g}", computed).c_str(), nullptr);
+            }
+            values.push_back(check_value(spec, value, path_ + ": " + key));
         }
         return values;
     }
@@ -260,8 +274,16 @@ private:
         if (const auto* zip = optional_table(*table, "zip", "scan.zip")) {
             scan_axis axis;
             axis.start = zip->source().begin;
-            for (const auto& [key, node] : *zip) {
-                const std::string name(key.str());
+            // Members in the order written (toml++ keeps a table's keys sorted by name).
+            std::vector<std::pair<std::string, const toml::node*>> members;
+            for (const auto& [key, node] : *zip) members.emplace_back(key.str(), &node);
+            std::stable_sort(members.begin(), members.end(), [](const auto& a, const auto& b) {
+                const auto& p = a.second->source().begin;
+                const auto& q = b.second->source().begin;
+                return std::pair(p.line, p.column) < std::pair(q.line, q.column);
+            });
+            for (const auto& [name, member] : members) {
+                const toml::node& node = *member;
                 const std::string full = "scan.zip." + name;
                 claim(name, full);
                 axis.names.push_back(name);

@@ -173,7 +173,20 @@ run_outcome run_to_file(const scan_plan& plan, const model& chosen, const run_re
             const result_file finished(request.output, false);
             if (finished.complete() && finished.scan_text() == plan.text &&
                 finished.seed() == plan.seed) {
-                return run_outcome::already_complete;
+                const auto wanted = shard_work(plan, request.shard);
+                if (finished.work_held() == std::pair(wanted.begin, wanted.end)) {
+                    return run_outcome::already_complete;
+                }
+                const auto describe = [](const std::string& shard) {
+                    return shard.empty() ? std::string("the whole scan") : "shard " + shard;
+                };
+                throw input_error(fmt::format(
+                    "{}: a finished file of this scan holding {}, not {}; choose another -o, "
+                    "or --overwrite to replace it",
+                    request.output, describe(finished.attribute("shard")),
+                    describe(request.shard.count > 1
+                                 ? fmt::format("{}/{}", request.shard.index, request.shard.count)
+                                 : "")));
             }
         }
         if (request.resume && fs::exists(journal)) {

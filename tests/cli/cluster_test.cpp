@@ -314,6 +314,29 @@ TEST_F(cluster, a_journal_a_run_is_writing_is_named_as_such) {
     EXPECT_EQ(vigil("run scan.toml --resume -o out.h5").status, 0);
 }
 
+// --resume of a finished file is "already complete" only when the file holds the work asked
+// for: another shard's file, or a shard file resumed as the whole scan, is refused.
+TEST_F(cluster, resume_of_a_finished_file_of_other_work_is_refused) {
+    write("scan.toml", scan);
+    ASSERT_EQ(vigil("run scan.toml --shard 1/3 -o s.h5").status, 0);
+    const std::string before = slurp(path("s.h5"));
+    EXPECT_EQ(vigil("run scan.toml --shard 1/3 -o s.h5 --resume").status, 0);
+    for (const auto* command :
+         {"run scan.toml --shard 2/3 -o s.h5 --resume", "run scan.toml -o s.h5 --resume"}) {
+        const auto other = vigil(command);
+        EXPECT_EQ(other.status, 2) << command;
+        EXPECT_NE(other.err.find("s.h5: a finished file of this scan holding shard 1/3, not "),
+                  std::string::npos)
+            << command << ": " << other.err;
+    }
+    EXPECT_EQ(slurp(path("s.h5")), before);
+    ASSERT_EQ(vigil("run scan.toml -o whole.h5").status, 0);
+    const auto whole = vigil("run scan.toml --shard 2/3 -o whole.h5 --resume");
+    EXPECT_EQ(whole.status, 2);
+    EXPECT_NE(whole.err.find("holding the whole scan, not shard 2/3"), std::string::npos)
+        << whole.err;
+}
+
 // Names ending in .journal or .partial are vigil's working files: an -o of that form could
 // replace another run's unfinished journal, so it is refused even with --overwrite.
 TEST_F(cluster, an_output_named_like_a_working_file_is_refused) {

@@ -78,6 +78,39 @@ ephrin_binding_rate = [0.5, 1, 2]
     ASSERT_EQ(plan.points.size(), 3u);
     EXPECT_EQ(plan.points[2].real("interferer_binding_rate"), 10.0);
     EXPECT_EQ(plan.points[2].real("ephrin_binding_rate"), 2.0);
+    // Zipped names keep the order written, not toml++'s order by name.
+    EXPECT_EQ(plan.scanned_names,
+              (std::vector<std::string>{"interferer_binding_rate", "ephrin_binding_rate"}));
+}
+
+// Points between the ends are rounded to 15 significant digits: a range through round numbers
+// hits them, so integer parameters can be scanned over decades.
+TEST(scan, ranges_hit_round_numbers_between_their_ends) {
+    const auto plan = parse_scan(header + R"([scan]
+receptors = { logspace = [10, 1000, 3] }
+observation_time = { logspace = [0.1, 1000.0, 5] }
+)",
+                                 "s.toml");
+    ASSERT_EQ(plan.points.size(), 15u);
+    EXPECT_EQ(plan.points[5].integer("receptors"), 100);
+    const std::vector<double> times = {0.1, 1.0, 10.0, 100.0, 1000.0};
+    for (std::size_t i = 0; i < times.size(); ++i) {
+        EXPECT_EQ(plan.points[i].real("observation_time"), times[i]) << i;
+    }
+    const auto tenths =
+        parse_scan(header + "[scan]\nobservation_time = { linspace = [0.1, 0.7, 7] }\n", "s.toml");
+    EXPECT_EQ(tenths.points[2].real("observation_time"), 0.3);
+}
+
+// One point of a range is its first value only when first == last; otherwise it is ambiguous.
+TEST(scan, a_one_point_range_needs_equal_ends) {
+    EXPECT_NE(error_of(header + "[scan]\nobservation_time = { linspace = [1.0, 2.0, 1] }\n")
+                  .find("count 1 gives a single point, so first and last must be equal"),
+              std::string::npos);
+    const auto one =
+        parse_scan(header + "[scan]\nobservation_time = { logspace = [2.0, 2.0, 1] }\n", "s.toml");
+    ASSERT_EQ(one.points.size(), 1u);
+    EXPECT_EQ(one.points[0].real("observation_time"), 2.0);
 }
 
 TEST(scan, choice_parameters_scan_over_strings) {
