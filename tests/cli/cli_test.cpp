@@ -220,6 +220,17 @@ TEST_F(cli, info_version_help_and_models) {
     EXPECT_EQ(info.status, 0);
     EXPECT_NE(info.out.find("complete"), std::string::npos);
     EXPECT_NE(info.out.find("100.0%"), std::string::npos);
+    // Diverged training runs have NaN results but are done: a finished file is counted whole.
+    write("diverging.toml", R"(model = "opposing_signals"
+seed = 1
+replicates = 2
+[parameters]
+steps = 200
+[scan]
+learning_rate = [0.01, 1000.0]
+)");
+    ASSERT_EQ(vigil("run diverging.toml").status, 0);
+    EXPECT_NE(vigil("info diverging.h5").out.find("4 of 4 done (100.0%)"), std::string::npos);
     EXPECT_EQ(vigil("--version").status, 0);
     EXPECT_EQ(vigil("run --help").status, 0);
     const auto models = vigil("models contact_sensing");

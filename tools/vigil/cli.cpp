@@ -542,11 +542,22 @@ int info_command(const std::string& path) {
     const auto points = file.point_count();
     const auto replicates = file.replicates();
 
+    // A finished file holds its whole slice (a NaN result may be a replicate's own outcome,
+    // e.g. a diverged training run); otherwise a replicate with any result is done.
     std::uint64_t done = 0;
-    const auto fields = chosen.results();
-    for (std::uint64_t p = 0; p < points && !fields.empty(); ++p) {
-        for (const double value : file.results_of_point(fields.front().name, p)) {
-            if (!std::isnan(value)) ++done;
+    if (file.complete()) {
+        const auto [begin, end] = file.work_held();
+        done = end - begin;
+    } else {
+        for (std::uint64_t p = 0; p < points; ++p) {
+            std::vector<bool> any(replicates, false);
+            for (const auto& field : chosen.results()) {
+                const auto row = file.results_of_point(field.name, p);
+                for (std::size_t r = 0; r < row.size() && r < any.size(); ++r) {
+                    if (!std::isnan(row[r])) any[r] = true;
+                }
+            }
+            done += static_cast<std::uint64_t>(std::count(any.begin(), any.end(), true));
         }
     }
     const double total = static_cast<double>(points * replicates);
