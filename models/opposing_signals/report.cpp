@@ -214,8 +214,9 @@ std::vector<report_column> analyze_point(const point_configuration& configuratio
                           analysis::unit_interval);
     build.mean_and_spread("long_run_loss", "long_run_loss", "training loss in the long run",
                           analysis::non_negative);
-    build.fraction("diverged_fraction", "diverged", "fraction of runs whose loss overflowed",
-                   [](double diverged) { return diverged > 0; });
+    build.fraction(
+        "diverged_fraction", "diverged", "fraction of runs whose loss overflowed",
+        [](double diverged) { return diverged > 0; }, true);
     return columns;
 }
 
