@@ -173,10 +173,12 @@ void check_sample_count(const parameter_set& values, bool with_time_step) {
         const double digit = std::pow(10.0, std::floor(std::log10(shortest)) - 9);
         shortest = std::ceil(shortest / digit - 1e-6) * digit;
         throw input_error(fmt::format(
-            "{} = {} at {} = {} gives {:.4g} samples per member (duration / sample_interval + "
+            "{} = {} at {} = {} gives {} samples per member (duration / sample_interval + "
             "1); at most {:.0f} are allowed (about 200 bytes of memory each per replicate): "
             "raise {} to {:.10g} or more{} or shorten {}",
-            key::duration, duration, key::sample_interval, interval, samples,
+            key::duration, duration, key::sample_interval, interval,
+            // Whole while a double counts exactly (1000001 is over the limit, 1e+06 reads not).
+            samples < 1e15 ? fmt::format("{:.0f}", samples) : fmt::format("{:.4g}", samples),
             max_samples_per_member, key::sample_interval, shortest, multiple, key::duration));
     }
 }

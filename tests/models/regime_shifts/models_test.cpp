@@ -418,6 +418,9 @@ TEST(regime_cli, bad_parameters_exit_2_naming_the_key) {
          "gives 1e+15 samples per member (duration / sample_interval + 1); at most 1000000 "
          "are allowed"},
         {"model = \"allee_ibm\"\nseed = 1\nreplicates = 2\n[parameters]\n"
+         "duration = 1000000.0\nsample_interval = 1.0\n",
+         "gives 1000001 samples per member"},
+        {"model = \"allee_ibm\"\nseed = 1\nreplicates = 2\n[parameters]\n"
          "sample_interval = 1e-300\n",
          "gives 1e+303 samples per member (duration / sample_interval + 1); at most 1000000 "
          "are allowed (about 200 bytes of memory each per replicate): raise sample_interval to "
