@@ -179,11 +179,15 @@ object create_file(const std::string& path) {
     return object(id);
 }
 
-object open_file(const std::string& path, bool writable) {
+object open_file(const std::string& path, bool writable, bool library_locking) {
     if (H5Fis_hdf5(path.c_str()) <= 0) {
         throw input_error(fmt::format("{}: not a readable HDF5 file", path));
     }
-    const hid_t id = H5Fopen(path.c_str(), writable ? H5F_ACC_RDWR : H5F_ACC_RDONLY, H5P_DEFAULT);
+    const object access(checked(H5Pcreate(H5P_FILE_ACCESS), "create file access properties"));
+    if (!library_locking) {
+        checked_status(H5Pset_file_locking(access.id(), false, true), "turn off file locking");
+    }
+    const hid_t id = H5Fopen(path.c_str(), writable ? H5F_ACC_RDWR : H5F_ACC_RDONLY, access.id());
     if (id < 0) {
         throw input_error(
             fmt::format("{}: cannot open the HDF5 file{}", path, writable ? " for writing" : ""));

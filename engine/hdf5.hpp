@@ -39,7 +39,9 @@ void silence_library_errors();
 std::string library_version();
 
 object create_file(const std::string& path);  // fails if it exists
-object open_file(const std::string& path, bool writable);
+// HDF5 itself flocks an open file (shared to read, exclusive to write); with
+// `library_locking` false it does not, for a file whose caller holds its own lock on it.
+object open_file(const std::string& path, bool writable, bool library_locking = true);
 void flush(const object& file);
 void close_file(object& file);  // closes now, and throws if HDF5 cannot write what it holds
 

@@ -8,6 +8,7 @@
 #include <boost/version.hpp>
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -45,16 +46,13 @@ struct open_descriptor {
     throw run_error(fmt::format("cannot {}: {}", what, std::strerror(errno)));
 }
 
-// Copies `from` to `to`, which must not exist, with `from`'s permissions, and makes the copy
-// durable (fsync). Unlike std::filesystem::copy_file, a failure names the operating system's
-// reason (a full disk).
-void copy_file_durably(const std::string& from, const std::string& to) {
+// Copies `from` into the empty file open as `target` (named `to`), gives it `from`'s permission
+// bits, which the umask would otherwise have cut, and makes it durable (fsync). Unlike
+// std::filesystem::copy_file, a failure names the operating system's reason (a full disk).
+void copy_file_durably(const std::string& from, int target, const std::string& to) {
     const open_descriptor source(::open(from.c_str(), O_RDONLY | O_CLOEXEC));
     struct stat status {};
     if (source.number < 0 || ::fstat(source.number, &status) != 0) fail_with_errno("read " + from);
-    const open_descriptor target(
-        ::open(to.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, status.st_mode & 07777));
-    if (target.number < 0) fail_with_errno("create " + to);
     std::vector<char> buffer(1 << 20);
     while (true) {
         const auto got = ::read(source.number, buffer.data(), buffer.size());
@@ -62,20 +60,45 @@ void copy_file_durably(const std::string& from, const std::string& to) {
         if (got < 0) fail_with_errno("read " + from);
         if (got == 0) break;
         for (ssize_t written = 0; written < got;) {
-            const auto put = ::write(target.number, buffer.data() + written,
-                                     static_cast<std::size_t>(got - written));
+            const auto put =
+                ::write(target, buffer.data() + written, static_cast<std::size_t>(got - written));
             if (put < 0 && errno == EINTR) continue;
             if (put < 0) fail_with_errno("write " + to);
             written += put;
         }
     }
-    if (::fsync(target.number) != 0) fail_with_errno("write " + to + " to disk");
+    if (::fchmod(target, status.st_mode & 07777) != 0) fail_with_errno("set the mode of " + to);
+    if (::fsync(target) != 0) fail_with_errno("write " + to + " to disk");
 }
 
-// Makes a written file durable before it is renamed over another (fsync).
-void sync_file(const std::string& path) {
-    const open_descriptor file(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-    if (file.number < 0 || ::fsync(file.number) != 0) fail_with_errno("write " + path + " to disk");
+// Opens (creating it if need be) and flocks the scratch file of a store, emptied; input_error
+// naming `shown` if another store holds it. The holder before us may rename or remove the file
+// between our open and our lock; then the descriptor no longer names `scratch` and we start over.
+int lock_scratch(const std::string& shown, const std::string& scratch) {
+    while (true) {
+        const int descriptor =
+            ::open(scratch.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+        if (descriptor < 0) fail_with_errno("create " + scratch);
+        open_descriptor held(descriptor);
+        if (::flock(descriptor, LOCK_EX | LOCK_NB) != 0) {
+            if (errno == EWOULDBLOCK) {
+                throw input_error(
+                    fmt::format("{}: another vigil analyze is storing into it now", shown));
+            }
+            fail_with_errno("lock " + scratch);
+        }
+        struct stat opened {};
+        struct stat named {};
+        if (::fstat(descriptor, &opened) != 0) fail_with_errno("read " + scratch);
+        if (::lstat(scratch.c_str(), &named) != 0) {
+            if (errno == ENOENT) continue;
+            fail_with_errno("read " + scratch);
+        }
+        if (opened.st_dev != named.st_dev || opened.st_ino != named.st_ino) continue;
+        if (::ftruncate(descriptor, 0) != 0) fail_with_errno("empty " + scratch);
+        held.number = -1;
+        return descriptor;
+    }
 }
 
 std::string boost_version() {
@@ -236,8 +259,8 @@ std::string analysis_scratch_path(const std::string& path) {
     return path + ".analysis.partial";
 }
 
-result_file::result_file(const std::string& path, bool writable)
-    : path_(path), file_(h5::open_file(checked_result_path(path), writable)) {
+result_file::result_file(const std::string& path, bool writable, bool library_locking)
+    : path_(path), file_(h5::open_file(checked_result_path(path), writable, library_locking)) {
     const auto refuse = [&](const std::string& why) {
         throw input_error(fmt::format("{}: not a vigil result file ({})", path, why));
     };
@@ -447,28 +470,52 @@ void result_file::close() {
     h5::close_file(file_);
 }
 
-void store_analysis(const std::string& path, const std::vector<std::vector<report_column>>& rows,
-                    const analysis_options& options) {
-    const std::string copy = analysis_scratch_path(path);
+analysis_store::analysis_store(const std::string& path) : path_(path) {
     std::error_code error;
-    fs::remove(copy, error);
+    target_ = fs::canonical(path, error).string();
+    if (error) {
+        throw run_error(
+            fmt::format("{}: cannot resolve the file's path: {}", path, error.message()));
+    }
+    scratch_ = analysis_scratch_path(target_);
+    lock_ = lock_scratch(path_, scratch_);
+}
+
+analysis_store::~analysis_store() {
+    release(true);
+}
+
+// Only the lock's holder renames or removes the scratch file, so the name is still ours here.
+void analysis_store::release(bool remove_scratch) {
+    if (lock_ < 0) return;
+    if (remove_scratch) ::unlink(scratch_.c_str());
+    ::close(lock_);
+    lock_ = -1;
+}
+
+void analysis_store::store(const std::vector<std::vector<report_column>>& rows,
+                           const analysis_options& options) {
     try {
-        copy_file_durably(path, copy);
+        if (lock_ < 0) throw run_error("the analysis was stored already");
+        copy_file_durably(target_, lock_, scratch_);
         {
-            result_file scratch(copy, true);
+            // HDF5's own lock would clash with ours on the same file.
+            result_file scratch(scratch_, true, false);
             scratch.write_analysis(rows, options);
             scratch.close();
         }
-        sync_file(copy);
-        fs::rename(copy, path, error);
-        if (error) throw run_error(fmt::format("cannot rename {}: {}", copy, error.message()));
+        if (::fsync(lock_) != 0) fail_with_errno("write " + scratch_ + " to disk");
+        std::error_code error;
+        fs::rename(scratch_, target_, error);
+        if (error) throw run_error(fmt::format("cannot rename {}: {}", scratch_, error.message()));
     } catch (const std::exception& failure) {
-        fs::remove(copy, error);
+        release(true);
         throw run_error(
             fmt::format("{}: the analysis was printed but not stored; the file is "
                         "unchanged: {}",
-                        path, failure.what()));
+                        path_, failure.what()));
     }
+    release(false);
 }
 
 void result_file::fill_analysis(const h5::object& group,

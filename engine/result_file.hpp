@@ -58,8 +58,9 @@ private:
 
 class result_file {
 public:
-    // Opens a vigil result file; input_error if it is not one (names the file and why).
-    result_file(const std::string& path, bool writable);
+    // Opens a vigil result file; input_error if it is not one (names the file and why). With
+    // `library_locking` false HDF5 takes no lock of its own (see h5::open_file()).
+    result_file(const std::string& path, bool writable, bool library_locking = true);
 
     const std::string& path() const { return path_; }
     bool complete() const;
@@ -99,15 +100,39 @@ private:
     h5::object file_;
 };
 
-// Where store_analysis() builds the new file: PATH.analysis.partial, beside PATH.
+// Where an analysis_store builds the new file: PATH.analysis.partial, beside PATH.
 std::string analysis_scratch_path(const std::string& path);
 
-// Stores `rows` as /analysis of the closed result file at `path` without touching it in place:
-// copies it to analysis_scratch_path(path), writes /analysis (dropping an old one) into the
-// copy, makes the copy durable and renames it over `path`. On any failure (a full disk) the
-// copy is removed, `path` is left byte for byte as it was, and run_error gives the cause. Needs
-// room for a second copy of the file while it runs.
-void store_analysis(const std::string& path, const std::vector<std::vector<report_column>>& rows,
-                    const analysis_options& options);
+// Stores /analysis into the closed result file at `path` without touching it in place. Through
+// a symbolic link it stores into the file the link names, beside it, and the link stays a link.
+//
+// Constructing one takes the store's lock, an exclusive flock on the scratch file
+// analysis_scratch_path() of the resolved file, so that one vigil analyze at a time stores into
+// a file; input_error if another holds it. The kernel drops the lock when its holder exits,
+// however it ends; a scratch file that nobody holds (left by a killed analyze) is reused.
+// Destroyed without store(), it removes its scratch file.
+class analysis_store {
+public:
+    explicit analysis_store(const std::string& path);
+    analysis_store(const analysis_store&) = delete;
+    analysis_store& operator=(const analysis_store&) = delete;
+    ~analysis_store();
+
+    // Copies the file into the scratch file with the file's permission bits (not its owner),
+    // writes /analysis (dropping an old one) into the copy, makes it durable and renames it over
+    // the file, which breaks any hard link to it. On any failure (a full disk) the copy is
+    // removed, the file is left byte for byte as it was, and run_error gives the cause. Needs
+    // room for a second copy of the file while it runs. Call once.
+    void store(const std::vector<std::vector<report_column>>& rows,
+               const analysis_options& options);
+
+private:
+    void release(bool remove_scratch);
+
+    std::string path_;     // as the user named it, for messages
+    std::string target_;   // the file itself, links resolved
+    std::string scratch_;  // analysis_scratch_path(target_)
+    int lock_ = -1;        // descriptor of scratch_, flocked; -1 once released
+};
 
 }  // namespace vigil

@@ -5,8 +5,11 @@
 #include "engine/result_file.hpp"
 #include "program_fixture.hpp"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/file.h>
 #include <sys/wait.h>
+#include <unistd.h>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -195,6 +198,62 @@ TEST_F(cli, a_full_disk_while_storing_the_analysis_leaves_the_file_unchanged) {
     ASSERT_EQ(vigil("analyze small.h5").status, 0);
     const auto h5file = h5::open_file(path("small.h5"), false);
     EXPECT_TRUE(h5::exists(h5file, "analysis/p_fn_at_fp"));
+}
+
+// Through a symbolic link the analysis goes into the file the link names, stored beside it; the
+// link stays a link.
+TEST_F(cli, analyze_through_a_symbolic_link_stores_into_the_file_it_names) {
+    write("small.toml", small_scan);
+    fs::create_directory(path("store"));
+    ASSERT_EQ(vigil("run small.toml -o store/target.h5").status, 0);
+    fs::create_symlink("store/target.h5", path("link.h5"));
+
+    const auto analyze = vigil("analyze link.h5 --format csv");
+    ASSERT_EQ(analyze.status, 0) << analyze.err;
+    EXPECT_TRUE(fs::is_symlink(path("link.h5")));
+    EXPECT_EQ(fs::read_symlink(path("link.h5")), "store/target.h5");
+    EXPECT_FALSE(fs::exists(path("link.h5.analysis.partial")));
+    EXPECT_FALSE(fs::exists(path("store/target.h5.analysis.partial")));
+    const auto h5file = h5::open_file(path("store/target.h5"), false);
+    EXPECT_TRUE(h5::exists(h5file, "analysis/auc"));
+}
+
+// The analysed copy keeps the file's permission bits, whatever the umask would give it.
+TEST_F(cli, analyze_keeps_the_permission_bits_of_the_file) {
+    write("small.toml", small_scan);
+    ASSERT_EQ(vigil("run small.toml").status, 0);
+    for (const auto mode : {fs::perms{0664}, fs::perms{0666}, fs::perms{0640}}) {
+        fs::permissions(path("small.h5"), mode);
+        const auto analyze = vigil("analyze small.h5 --format csv", "", "umask 022;");
+        ASSERT_EQ(analyze.status, 0) << analyze.err;
+        EXPECT_EQ(fs::status(path("small.h5")).permissions(), mode);
+    }
+}
+
+// A second analyze of a file that another is storing into stops at once (the test holds the
+// store's lock as a running analyze would) and touches neither the file nor the other's copy.
+// A copy that nobody holds, left by a killed analyze, is replaced.
+TEST_F(cli, a_second_analyze_storing_into_the_same_file_is_refused) {
+    write("small.toml", small_scan);
+    ASSERT_EQ(vigil("run small.toml").status, 0);
+    const std::string before = slurp(path("small.h5"));
+    write("small.h5.analysis.partial", "a store in progress");
+
+    const int held = ::open(path("small.h5.analysis.partial").c_str(), O_RDWR | O_CLOEXEC);
+    ASSERT_GE(held, 0);
+    ASSERT_EQ(::flock(held, LOCK_EX | LOCK_NB), 0);
+    const auto second = vigil("analyze small.h5");
+    EXPECT_EQ(second.status, 2) << second.err;
+    EXPECT_EQ(second.err, "vigil: error: small.h5: another vigil analyze is storing into it now\n");
+    EXPECT_TRUE(slurp(path("small.h5")) == before) << "the file changed";
+    EXPECT_EQ(slurp(path("small.h5.analysis.partial")), "a store in progress");
+    ::close(held);
+
+    const auto after_a_kill = vigil("analyze small.h5 --format csv");
+    ASSERT_EQ(after_a_kill.status, 0) << after_a_kill.err;
+    EXPECT_FALSE(fs::exists(path("small.h5.analysis.partial")));
+    const auto h5file = h5::open_file(path("small.h5"), false);
+    EXPECT_TRUE(h5::exists(h5file, "analysis/auc"));
 }
 
 // Older versions built /analysis in place under "analysis.incomplete"; one they left behind

@@ -431,15 +431,21 @@ int analyze_command(const analyze_arguments& arguments) {
         figures->check();
     }
     // The analysis is stored when the file and its directory are writable (the file is replaced
-    // by an analysed copy); a read-only file is still analysed and printed.
-    const auto directory = fs::absolute(arguments.file_path).parent_path();
-    const bool writable = arguments.store && access(arguments.file_path.c_str(), W_OK) == 0 &&
-                          access(directory.c_str(), W_OK) == 0;
+    // by an analysed copy; through a symbolic link, the file it names); a read-only file is still
+    // analysed and printed.
+    std::error_code unresolved;
+    auto target = fs::canonical(arguments.file_path, unresolved);
+    if (unresolved) target = fs::absolute(arguments.file_path);
+    const bool writable = arguments.store && access(target.c_str(), W_OK) == 0 &&
+                          access(target.parent_path().c_str(), W_OK) == 0;
     if (plotting && !writable) {
         throw input_error(arguments.file_path +
                           ": cannot be written (the file or its directory is read-only); --plot "
                           "stores the analysis in it first");
     }
+    // Taken before the analysis, so that a second analyze of the same file stops at once.
+    std::optional<analysis_store> store;
+    if (writable) store.emplace(arguments.file_path);
     std::optional<result_file> opened(std::in_place, arguments.file_path, false);
     result_file& file = *opened;
     require_complete(file);
@@ -486,8 +492,8 @@ int analyze_command(const analyze_arguments& arguments) {
     std::fflush(stdout);
 
     opened.reset();  // closed before an analysed copy replaces it
-    if (writable) {
-        store_analysis(arguments.file_path, analysis.rows, options);
+    if (store) {
+        store->store(analysis.rows, options);
     } else if (arguments.store) {
         fmt::print(stderr,
                    "vigil: {} cannot be written (the file or its directory is read-only); the "
