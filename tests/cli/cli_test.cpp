@@ -271,6 +271,8 @@ TEST_F(cli, odd_inputs_found_by_review_exit_2_with_one_line) {
         {"run ok.toml --block 0", "--block"},
         {"run ok.toml -o ok.toml --overwrite", "scan file"},
         {"run ok.toml -o ''", "file name"},
+        // An empty --plot read as "no figures": exit 0 and nothing drawn.
+        {"analyze ok.toml --plot ''", "--plot: the figures need a directory name"},
         {"run ok.toml -o adir", "directory"},
         {"run ok.toml -o adir/ --overwrite", "file name"},
         {"run adir", "is a directory"},

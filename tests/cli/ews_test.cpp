@@ -882,6 +882,35 @@ TEST_F(ews, refuses_an_output_that_names_the_input_series) {
     }
 }
 
+// An empty name read as "not given": exit 0 and nothing written.
+TEST_F(ews, refuses_an_empty_output_or_figure_name) {
+    write("in.csv", ten_rows);
+    for (const auto& [arguments, message] : std::vector<std::pair<std::string, std::string>>{
+             {"-o ''", "-o: the output needs a file name"},
+             {"--plot ''", "--plot: the figure needs a file name ending in .png"}}) {
+        const auto result = vigil("ews in.csv --surrogates 5 " + arguments);
+        EXPECT_EQ(result.status, 2) << arguments << ": " << result.err;
+        EXPECT_NE(result.err.find(message), std::string::npos) << arguments << ": " << result.err;
+        EXPECT_EQ(result.out, "");
+        EXPECT_TRUE(outputs().empty());
+    }
+}
+
+// The same file spelt two ways was refused only after all the work, when the figure was drawn.
+TEST_F(ews, refuses_one_file_for_both_outputs_in_any_spelling) {
+    write("in.csv", ten_rows);
+    fs::create_directory(path("sub"));
+    for (const auto* arguments : {"-o same.png --plot same.png", "-o ./same.png --plot same.png",
+                                  "-o sub/../same.png --plot ./same.png"}) {
+        const auto result = vigil(std::string("ews in.csv --surrogates 5 ") + arguments);
+        EXPECT_EQ(result.status, 2) << arguments << ": " << result.err;
+        EXPECT_NE(result.err.find("name the same file"), std::string::npos)
+            << arguments << ": " << result.err;
+        EXPECT_EQ(result.out, "");
+        EXPECT_EQ(outputs(), std::vector<std::string>{"sub"});
+    }
+}
+
 TEST_F(ews, strips_a_utf8_byte_order_mark_from_the_header) {
     write("bom.csv", std::string("\xEF\xBB\xBF") + ten_rows);
     const auto result = vigil("ews bom.csv --time time --surrogates 0");

@@ -56,6 +56,7 @@ struct analyze_arguments {
     std::string format = "table";
     bool store = true;
     std::string plot_directory;
+    bool plot_given = false;
     bool overwrite = false;
 };
 
@@ -413,6 +414,9 @@ int analyze_command(const analyze_arguments& arguments) {
     if (!(arguments.confidence_level > 0 && arguments.confidence_level < 1)) {
         throw input_error("--confidence: must be in (0, 1)");
     }
+    if (arguments.plot_given && arguments.plot_directory.empty()) {
+        throw input_error("--plot: the figures need a directory name");
+    }
     require_result_exists(arguments.file_path);
     const bool plotting = !arguments.plot_directory.empty();
     if (plotting && !arguments.store) {
@@ -713,6 +717,7 @@ int run_cli(int argc, char** argv) {
 
     try {
         run.output_given = run_app->count("--output") > 0;
+        analyze.plot_given = analyze_app->count("--plot") > 0;
         if (run_app->parsed()) return run_command(run, joined_command_line(argc, argv), mpi);
         if (analyze_app->parsed()) return analyze_command(analyze);
         if (info_app->parsed()) return info_command(info_path);
