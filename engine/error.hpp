@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <cstdio>
 #include <stdexcept>
 #include <string>
@@ -22,6 +23,15 @@ inline std::string one_line(const std::string& message) {
         }
     }
     return text;
+}
+
+// A size limit as messages name it: "16 MiB" for whole mebibytes, else "100 bytes".
+inline std::string byte_count_text(std::uint64_t bytes) {
+    constexpr std::uint64_t mebibyte = 1u << 20;
+    if (bytes >= mebibyte && bytes % mebibyte == 0) {
+        return std::to_string(bytes / mebibyte) + " MiB";
+    }
+    return std::to_string(bytes) + (bytes == 1 ? " byte" : " bytes");
 }
 
 // Bad input from the user: a scan file, a parameter value, a CSV or HDF5 file that cannot be

@@ -370,6 +370,16 @@ TEST_F(cli, a_run_journal_given_as_a_result_file_is_named_as_one) {
     EXPECT_FALSE(fs::exists(path("m.h5")));
 }
 
+// /dev/zero as a scan file used to be read until memory ran out (8 GB); reading stops at the cap.
+TEST_F(cli, a_scan_file_without_end_is_refused_at_the_size_cap) {
+    const auto run = vigil("run /dev/zero -o z.h5");
+    EXPECT_EQ(run.status, 2) << run.err;
+    EXPECT_NE(run.err.find("/dev/zero: larger than 16 MiB, the most a scan file may hold"),
+              std::string::npos)
+        << run.err;
+    EXPECT_FALSE(fs::exists(path("z.h5")));
+}
+
 TEST_F(cli, unwritable_output_directory_is_a_failed_run) {
     write("small.toml", small_scan);
     const auto run = vigil("run small.toml -o no/such/dir/out.h5");

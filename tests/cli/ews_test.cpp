@@ -2,8 +2,10 @@
 // numbers against an independent calculation, and every kind of bad input (exit 2, nothing
 // written).
 
+#include "engine/error.hpp"
 #include "engine/hdf5.hpp"
 #include "program_fixture.hpp"
+#include "tools/vigil/csv_series.hpp"
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
@@ -946,6 +948,45 @@ TEST_F(ews, control_bytes_of_column_names_are_escaped_in_the_heading) {
         const auto code = static_cast<unsigned char>(byte);
         EXPECT_TRUE(byte == '\n' || (code >= 0x20 && code != 0x7f)) << static_cast<int>(code);
     }
+}
+
+// A cell of ten million digits was quoted whole: a 10 MB error line.
+TEST_F(ews, long_cells_are_cut_in_messages) {
+    write("long.csv", "time,value\n1,3\n2,4" + std::string(10'000'000, '7') + "x\n");
+    const auto result = vigil("ews long.csv");
+    EXPECT_EQ(result.status, 2);
+    EXPECT_NE(result.err.find("long.csv line 3: column \"value\": \"4" + std::string(39, '7') +
+                              "...\" is not a number"),
+              std::string::npos)
+        << result.err.substr(0, 200);
+    EXPECT_LT(result.err.size(), 200u);
+}
+
+// A series is read up to a cap: the file is refused as soon as it is passed, whatever the
+// cut line holds, and a file at the cap is read.
+TEST_F(ews, a_series_over_the_size_cap_is_refused) {
+    write("in.csv", ten_rows);
+    const auto size = fs::file_size(path("in.csv"));
+    EXPECT_EQ(cli::read_csv_series(path("in.csv"), "", "", size).values.size(), 10u);
+    for (const auto cap : {size - 1, size - 3, std::uintmax_t{5}}) {
+        try {
+            cli::read_csv_series(path("in.csv"), "", "", cap);
+            ADD_FAILURE() << "a file over " << cap << " bytes was read";
+        } catch (const input_error& error) {
+            EXPECT_EQ(std::string(error.what()),
+                      fmt::format("{}: larger than {} bytes, the most a CSV series may hold",
+                                  path("in.csv"), cap));
+        }
+    }
+}
+
+// /dev/zero (no line end, no end at all) used to be read until memory ran out (11 GB).
+TEST_F(ews, a_series_without_end_is_refused_at_the_size_cap) {
+    const auto result = vigil("ews /dev/zero", "", "ulimit -v 4000000; timeout 60 ");
+    EXPECT_EQ(result.status, 2) << result.err;
+    EXPECT_NE(result.err.find("/dev/zero: larger than 256 MiB, the most a CSV series may hold"),
+              std::string::npos)
+        << result.err;
 }
 
 TEST_F(ews, the_time_range_keeps_its_span_at_large_times) {
