@@ -370,6 +370,24 @@ TEST_F(cli, a_run_journal_given_as_a_result_file_is_named_as_one) {
     EXPECT_FALSE(fs::exists(path("m.h5")));
 }
 
+// A scan file named with an escape sequence or a newline coloured the terminal and split the
+// lines of `vigil info`, which printed the stored name and command line as they were.
+TEST_F(cli, info_escapes_the_stored_names) {
+    write("odd\x1b[31m\nname.toml", small_scan);
+    const auto run = vigil("run \"$(printf 'odd\\033[31m\\nname.toml')\" -o odd.h5");
+    ASSERT_EQ(run.status, 0) << run.err;
+    const auto info = vigil("info odd.h5");
+    ASSERT_EQ(info.status, 0) << info.err;
+    EXPECT_NE(info.out.find("scan_file     odd\\x1b[31m\\x0aname.toml\n"), std::string::npos)
+        << info.out;
+    EXPECT_NE(info.out.find("odd\\x1b[31m\\x0aname.toml -o odd.h5\n"), std::string::npos)
+        << info.out;
+    for (const char byte : info.out) {
+        const auto code = static_cast<unsigned char>(byte);
+        EXPECT_TRUE(byte == '\n' || (code >= 0x20 && code != 0x7f)) << static_cast<int>(code);
+    }
+}
+
 // /dev/zero as a scan file used to be read until memory ran out (8 GB); reading stops at the cap.
 TEST_F(cli, a_scan_file_without_end_is_refused_at_the_size_cap) {
     const auto run = vigil("run /dev/zero -o z.h5");

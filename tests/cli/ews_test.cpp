@@ -950,6 +950,19 @@ TEST_F(ews, control_bytes_of_column_names_are_escaped_in_the_heading) {
     }
 }
 
+// Bytes that are not UTF-8 in a column name (an HDF5 file given as a series: "\x89HDF")
+// reached the terminal as they were.
+TEST_F(ews, bytes_of_column_names_that_are_not_utf8_are_escaped_in_the_heading) {
+    std::string csv = "\x89HDF,\xce\xbc\n";
+    for (int i = 1; i <= 10; ++i) csv += fmt::format("{},{}\n", i, (i * 7) % 5 + 0.5 * i);
+    write("names.csv", csv);
+    const auto result = vigil("ews names.csv --surrogates 0");
+    ASSERT_EQ(result.status, 0) << result.err;
+    EXPECT_NE(result.out.find("names.csv: column \"\xce\xbc\" against \"\\x89HDF\""),
+              std::string::npos)
+        << result.out;
+}
+
 // A cell of ten million digits was quoted whole: a 10 MB error line.
 TEST_F(ews, long_cells_are_cut_in_messages) {
     write("long.csv", "time,value\n1,3\n2,4" + std::string(10'000'000, '7') + "x\n");

@@ -180,5 +180,18 @@ TEST(scan, a_file_over_the_size_cap_is_refused) {
     std::filesystem::remove(path);
 }
 
+// Bytes that are not UTF-8 are escaped in messages like control bytes; UTF-8 text is kept.
+TEST(errors, one_line_escapes_bytes_that_are_not_utf8) {
+    EXPECT_EQ(one_line("\x89HDF\r\n"), "\\x89HDF\\x0d\\x0a");
+    EXPECT_EQ(one_line("tau \xcf\x84 +-\xc2\xb1 \xe2\x82\xac \xf0\x9f\x98\x80"),
+              "tau \xcf\x84 +-\xc2\xb1 \xe2\x82\xac \xf0\x9f\x98\x80");
+    EXPECT_EQ(one_line("\xc2\x9b"
+                       "31m"),
+              "\\xc2\\x9b31m");  // C1 CSI
+    EXPECT_EQ(one_line("\xc0\xaf \xed\xa0\x80"),
+              "\\xc0\\xaf \\xed\\xa0\\x80");  // overlong, surrogate
+    EXPECT_EQ(one_line("cut \xe2\x82"), "cut \\xe2\\x82");
+}
+
 }  // namespace
 }  // namespace vigil

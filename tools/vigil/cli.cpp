@@ -521,7 +521,7 @@ int journal_info(const std::string& journal) {
         identity.substr(shard_start + 6, identity.find('\n', shard_start) - shard_start - 6));
     const auto slice = shard_work(plan, shard);
     const auto total = slice.end - slice.begin;
-    fmt::print("file          {}\n", journal);
+    fmt::print("file          {}\n", one_line(journal));
     fmt::print("status        INCOMPLETE: {}\n",
                journal_in_use(journal)
                    ? "a run vigil is writing now"
@@ -554,8 +554,10 @@ int info_command(const std::string& path) {
         }
     }
     const double total = static_cast<double>(points * replicates);
-    fmt::print("file          {}\n", path);
-    const std::string shard = file.attribute("shard");
+    // Everything read from the file or given on the command line is printed with its control
+    // bytes and bytes that are not UTF-8 escaped (a scan file named with an escape sequence).
+    fmt::print("file          {}\n", one_line(path));
+    const std::string shard = one_line(file.attribute("shard"));
     const std::string finished = shard.empty() ? "complete"
                                                : "complete shard " + shard +
                                                      " (its slice is done; `vigil merge` the "
@@ -568,17 +570,19 @@ int info_command(const std::string& path) {
         fmt::print(
             "pending       {}: an unfinished run that will replace this file; `vigil "
             "info {}` shows it, `--overwrite --resume` finishes it\n",
-            journal_path(path), journal_path(path));
+            one_line(journal_path(path)), one_line(journal_path(path)));
     }
     for (const auto* name : {"model", "vigil_version", "git_commit", "created_utc", "completed_utc",
                              "command_line", "scan_file", "hdf5_version", "boost_version"}) {
         const auto value = file.attribute(name);
-        if (!value.empty()) fmt::print("{:<14}{}\n", name, value);
+        if (!value.empty()) fmt::print("{:<14}{}\n", name, one_line(value));
     }
     fmt::print("seed          {}\n", file.seed());
     fmt::print("points        {}\n", points);
-    fmt::print("scanned       {}\n", fmt::join(file.scanned_names(), ", "));
-    fmt::print("results       {}\n", fmt::join(file.result_names(), ", "));
+    fmt::print("scanned       {}\n",
+               one_line(fmt::format("{}", fmt::join(file.scanned_names(), ", "))));
+    fmt::print("results       {}\n",
+               one_line(fmt::format("{}", fmt::join(file.result_names(), ", "))));
     return 0;
 }
 
