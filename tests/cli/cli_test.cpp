@@ -370,6 +370,30 @@ TEST_F(cli, a_run_journal_given_as_a_result_file_is_named_as_one) {
     EXPECT_FALSE(fs::exists(path("m.h5")));
 }
 
+// merge called any unfinished file "this shard", though a .partial is often a whole scan's.
+TEST_F(cli, merge_says_what_an_unfinished_file_is) {
+    write("small.toml", small_scan);
+    ASSERT_EQ(vigil("run small.toml -o whole.h5").status, 0);
+    ASSERT_EQ(vigil("run small.toml --shard 1/2 -o half.h5").status, 0);
+    for (const auto* name : {"whole.h5", "half.h5"}) {
+        fs::copy_file(path(name), path(std::string(name) + ".partial"));
+        const auto h5file = h5::open_file(path(std::string(name) + ".partial"), true);
+        h5::write_attribute(h5file, "complete", std::int64_t{0});
+    }
+    const auto whole = vigil("merge whole.h5.partial -o m.h5");
+    EXPECT_EQ(whole.status, 2) << whole.err;
+    EXPECT_NE(whole.err.find("whole.h5.partial: an unfinished result file of a whole scan, not a "
+                             "shard (no completion mark: a .partial file is one being built or "
+                             "left by a failed run)"),
+              std::string::npos)
+        << whole.err;
+    const auto half = vigil("merge half.h5.partial -o m.h5");
+    EXPECT_EQ(half.status, 2) << half.err;
+    EXPECT_NE(half.err.find("half.h5.partial: shard 1/2 did not finish"), std::string::npos)
+        << half.err;
+    EXPECT_FALSE(fs::exists(path("m.h5")));
+}
+
 // A scan file named with an escape sequence or a newline coloured the terminal and split the
 // lines of `vigil info`, which printed the stored name and command line as they were.
 TEST_F(cli, info_escapes_the_stored_names) {

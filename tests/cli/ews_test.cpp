@@ -693,8 +693,14 @@ INSTANTIATE_TEST_SUITE_P(
                   "--surrogates: surrogates must be an integer from 0 to 1000000"},
         bad_input{"threads_huge", ten_rows, "--threads 1e30",
                   "--threads: threads must be an integer from 1 to 4096"},
+        // A number too large was called "not a whole number".
         bad_input{"seed_huge", ten_rows, "--seed 18446744073709551616",
-                  "--seed: seed must be a whole number"},
+                  "--seed: seed 18446744073709551616 is too large; give a whole number from 0 to "
+                  "18446744073709551615"},
+        bad_input{"bootstrap_beyond_a_count", ten_rows,
+                  "--model-test --bootstrap 18446744073709551616",
+                  "--bootstrap: bootstrap series 18446744073709551616 is too large; give a whole "
+                  "number from 10 to 100000"},
         bad_input{"bootstrap_huge", ten_rows, "--model-test --bootstrap 1e30",
                   "--bootstrap: bootstrap series must be a whole number"},
         // A window given explicitly is still checked under --model-test.

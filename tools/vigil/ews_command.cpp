@@ -798,7 +798,8 @@ ews_command::ews_command(CLI::App& app) : arguments_(std::make_unique<ews_argume
         ->add_option("--bootstrap", a.bootstrap,
                      "with --model-test: series simulated from each fitted model (10 to 100000)")
         ->capture_default_str()
-        ->check(whole_number("bootstrap series"));
+        ->check(whole_number("bootstrap series",
+                             fmt::format("{} to {}", fewest_bootstrap, most_bootstrap)));
 }
 
 ews_command::~ews_command() = default;
