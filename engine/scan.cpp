@@ -394,16 +394,28 @@ scan_plan parse_scan(const std::string& text, const std::string& path, std::size
     return scan_reader(path, root, max_points).read(text);
 }
 
-scan_plan read_scan_file(const std::string& path) {
+scan_plan read_scan_file(const std::string& path, std::uint64_t max_bytes) {
     if (std::filesystem::is_directory(path)) {
         throw input_error(fmt::format("{}: is a directory, not a scan file", path));
     }
     std::ifstream file(path, std::ios::binary);
     if (!file) throw input_error(fmt::format("{}: cannot open the scan file", path));
-    std::ostringstream text;
-    text << file.rdbuf();
+
+    // Read in chunks, never more than one byte past the cap: the file may have no end.
+    std::string text;
+    std::vector<char> chunk(64 * 1024);
+    while (file) {
+        const auto wanted = std::min<std::uint64_t>(chunk.size(), max_bytes + 1 - text.size());
+        file.read(chunk.data(), static_cast<std::streamsize>(wanted));
+        text.append(chunk.data(), static_cast<std::size_t>(file.gcount()));
+        if (text.size() > max_bytes) {
+            throw input_error(fmt::format(
+                "{}: larger than {}, the most a scan file may hold (a TOML text, usually a few kB)",
+                path, byte_count_text(max_bytes)));
+        }
+    }
     if (file.bad()) throw input_error(fmt::format("{}: cannot read the scan file", path));
-    return parse_scan(text.str(), path);
+    return parse_scan(text, path);
 }
 
 }  // namespace vigil

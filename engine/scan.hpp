@@ -42,7 +42,13 @@ struct scan_plan {
 // a million points already need about 1.3 GB; larger studies are split into several files.
 inline constexpr std::size_t scan_max_points = 1'000'000;
 
-scan_plan read_scan_file(const std::string& path);
+// The largest scan file read, in bytes. Real scan files are a few kB; the cap keeps a wrong
+// path (a device such as /dev/zero, a FIFO, a large data file) from filling memory: reading
+// stops as soon as it is passed, with an input_error.
+inline constexpr std::uint64_t scan_max_bytes = 16u << 20;  // 16 MiB
+
+// `max_bytes` lowers the cap for tests.
+scan_plan read_scan_file(const std::string& path, std::uint64_t max_bytes = scan_max_bytes);
 // `max_points` lowers the limit for callers that must stay cheap (the fuzz target).
 scan_plan parse_scan(const std::string& text, const std::string& path,
                      std::size_t max_points = scan_max_points);

@@ -245,7 +245,17 @@ void merge_shards(const std::vector<std::string>& inputs, const std::string& out
         require_result_exists(input);
         shards.emplace_back(input, false);
         if (!shards.back().complete()) {
-            throw input_error(input + ": this shard did not finish (no completion mark)");
+            // A .partial (a file being built, or left by a failed run) is often no shard at all.
+            const std::string shard = shards.back().attribute("shard");
+            throw input_error(fmt::format(
+                "{}: {} (no completion mark{}); merge takes the finished files of `vigil run "
+                "--shard K/N`",
+                input,
+                shard.empty() ? "an unfinished result file of a whole scan, not a shard"
+                              : "shard " + shard + " did not finish",
+                input.ends_with(".partial")
+                    ? ": a .partial file is one being built or left by a failed run"
+                    : ""));
         }
     }
     const result_file& first = shards.front();

@@ -341,6 +341,8 @@ TEST_F(cli, odd_inputs_found_by_review_exit_2_with_one_line) {
         {"run ok.toml --block 0", "--block"},
         {"run ok.toml -o ok.toml --overwrite", "scan file"},
         {"run ok.toml -o ''", "file name"},
+        // An empty --plot read as "no figures": exit 0 and nothing drawn.
+        {"analyze ok.toml --plot ''", "--plot: the figures need a directory name"},
         {"run ok.toml -o adir", "directory"},
         {"run ok.toml -o adir/ --overwrite", "file name"},
         {"run adir", "is a directory"},
@@ -436,6 +438,58 @@ TEST_F(cli, a_run_journal_given_as_a_result_file_is_named_as_one) {
     }
     EXPECT_EQ(vigil("info part.h5.journal").status, 0);
     EXPECT_FALSE(fs::exists(path("m.h5")));
+}
+
+// merge called any unfinished file "this shard", though a .partial is often a whole scan's.
+TEST_F(cli, merge_says_what_an_unfinished_file_is) {
+    write("small.toml", small_scan);
+    ASSERT_EQ(vigil("run small.toml -o whole.h5").status, 0);
+    ASSERT_EQ(vigil("run small.toml --shard 1/2 -o half.h5").status, 0);
+    for (const auto* name : {"whole.h5", "half.h5"}) {
+        fs::copy_file(path(name), path(std::string(name) + ".partial"));
+        const auto h5file = h5::open_file(path(std::string(name) + ".partial"), true);
+        h5::write_attribute(h5file, "complete", std::int64_t{0});
+    }
+    const auto whole = vigil("merge whole.h5.partial -o m.h5");
+    EXPECT_EQ(whole.status, 2) << whole.err;
+    EXPECT_NE(whole.err.find("whole.h5.partial: an unfinished result file of a whole scan, not a "
+                             "shard (no completion mark: a .partial file is one being built or "
+                             "left by a failed run)"),
+              std::string::npos)
+        << whole.err;
+    const auto half = vigil("merge half.h5.partial -o m.h5");
+    EXPECT_EQ(half.status, 2) << half.err;
+    EXPECT_NE(half.err.find("half.h5.partial: shard 1/2 did not finish"), std::string::npos)
+        << half.err;
+    EXPECT_FALSE(fs::exists(path("m.h5")));
+}
+
+// A scan file named with an escape sequence or a newline coloured the terminal and split the
+// lines of `vigil info`, which printed the stored name and command line as they were.
+TEST_F(cli, info_escapes_the_stored_names) {
+    write("odd\x1b[31m\nname.toml", small_scan);
+    const auto run = vigil("run \"$(printf 'odd\\033[31m\\nname.toml')\" -o odd.h5");
+    ASSERT_EQ(run.status, 0) << run.err;
+    const auto info = vigil("info odd.h5");
+    ASSERT_EQ(info.status, 0) << info.err;
+    EXPECT_NE(info.out.find("scan_file     odd\\x1b[31m\\x0aname.toml\n"), std::string::npos)
+        << info.out;
+    EXPECT_NE(info.out.find("odd\\x1b[31m\\x0aname.toml -o odd.h5\n"), std::string::npos)
+        << info.out;
+    for (const char byte : info.out) {
+        const auto code = static_cast<unsigned char>(byte);
+        EXPECT_TRUE(byte == '\n' || (code >= 0x20 && code != 0x7f)) << static_cast<int>(code);
+    }
+}
+
+// /dev/zero as a scan file used to be read until memory ran out (8 GB); reading stops at the cap.
+TEST_F(cli, a_scan_file_without_end_is_refused_at_the_size_cap) {
+    const auto run = vigil("run /dev/zero -o z.h5");
+    EXPECT_EQ(run.status, 2) << run.err;
+    EXPECT_NE(run.err.find("/dev/zero: larger than 16 MiB, the most a scan file may hold"),
+              std::string::npos)
+        << run.err;
+    EXPECT_FALSE(fs::exists(path("z.h5")));
 }
 
 TEST_F(cli, unwritable_output_directory_is_a_failed_run) {

@@ -2,8 +2,10 @@
 // numbers against an independent calculation, and every kind of bad input (exit 2, nothing
 // written).
 
+#include "engine/error.hpp"
 #include "engine/hdf5.hpp"
 #include "program_fixture.hpp"
+#include "tools/vigil/csv_series.hpp"
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
@@ -691,8 +693,14 @@ INSTANTIATE_TEST_SUITE_P(
                   "--surrogates: surrogates must be an integer from 0 to 1000000"},
         bad_input{"threads_huge", ten_rows, "--threads 1e30",
                   "--threads: threads must be an integer from 1 to 4096"},
+        // A number too large was called "not a whole number".
         bad_input{"seed_huge", ten_rows, "--seed 18446744073709551616",
-                  "--seed: seed must be a whole number"},
+                  "--seed: seed 18446744073709551616 is too large; give a whole number from 0 to "
+                  "18446744073709551615"},
+        bad_input{"bootstrap_beyond_a_count", ten_rows,
+                  "--model-test --bootstrap 18446744073709551616",
+                  "--bootstrap: bootstrap series 18446744073709551616 is too large; give a whole "
+                  "number from 10 to 100000"},
         bad_input{"bootstrap_huge", ten_rows, "--model-test --bootstrap 1e30",
                   "--bootstrap: bootstrap series must be a whole number"},
         // A window given explicitly is still checked under --model-test.
@@ -882,6 +890,35 @@ TEST_F(ews, refuses_an_output_that_names_the_input_series) {
     }
 }
 
+// An empty name read as "not given": exit 0 and nothing written.
+TEST_F(ews, refuses_an_empty_output_or_figure_name) {
+    write("in.csv", ten_rows);
+    for (const auto& [arguments, message] : std::vector<std::pair<std::string, std::string>>{
+             {"-o ''", "-o: the output needs a file name"},
+             {"--plot ''", "--plot: the figure needs a file name ending in .png"}}) {
+        const auto result = vigil("ews in.csv --surrogates 5 " + arguments);
+        EXPECT_EQ(result.status, 2) << arguments << ": " << result.err;
+        EXPECT_NE(result.err.find(message), std::string::npos) << arguments << ": " << result.err;
+        EXPECT_EQ(result.out, "");
+        EXPECT_TRUE(outputs().empty());
+    }
+}
+
+// The same file spelt two ways was refused only after all the work, when the figure was drawn.
+TEST_F(ews, refuses_one_file_for_both_outputs_in_any_spelling) {
+    write("in.csv", ten_rows);
+    fs::create_directory(path("sub"));
+    for (const auto* arguments : {"-o same.png --plot same.png", "-o ./same.png --plot same.png",
+                                  "-o sub/../same.png --plot ./same.png"}) {
+        const auto result = vigil(std::string("ews in.csv --surrogates 5 ") + arguments);
+        EXPECT_EQ(result.status, 2) << arguments << ": " << result.err;
+        EXPECT_NE(result.err.find("name the same file"), std::string::npos)
+            << arguments << ": " << result.err;
+        EXPECT_EQ(result.out, "");
+        EXPECT_EQ(outputs(), std::vector<std::string>{"sub"});
+    }
+}
+
 TEST_F(ews, strips_a_utf8_byte_order_mark_from_the_header) {
     write("bom.csv", std::string("\xEF\xBB\xBF") + ten_rows);
     const auto result = vigil("ews bom.csv --time time --surrogates 0");
@@ -917,6 +954,58 @@ TEST_F(ews, control_bytes_of_column_names_are_escaped_in_the_heading) {
         const auto code = static_cast<unsigned char>(byte);
         EXPECT_TRUE(byte == '\n' || (code >= 0x20 && code != 0x7f)) << static_cast<int>(code);
     }
+}
+
+// Bytes that are not UTF-8 in a column name (an HDF5 file given as a series: "\x89HDF")
+// reached the terminal as they were.
+TEST_F(ews, bytes_of_column_names_that_are_not_utf8_are_escaped_in_the_heading) {
+    std::string csv = "\x89HDF,\xce\xbc\n";
+    for (int i = 1; i <= 10; ++i) csv += fmt::format("{},{}\n", i, (i * 7) % 5 + 0.5 * i);
+    write("names.csv", csv);
+    const auto result = vigil("ews names.csv --surrogates 0");
+    ASSERT_EQ(result.status, 0) << result.err;
+    EXPECT_NE(result.out.find("names.csv: column \"\xce\xbc\" against \"\\x89HDF\""),
+              std::string::npos)
+        << result.out;
+}
+
+// A cell of ten million digits was quoted whole: a 10 MB error line.
+TEST_F(ews, long_cells_are_cut_in_messages) {
+    write("long.csv", "time,value\n1,3\n2,4" + std::string(10'000'000, '7') + "x\n");
+    const auto result = vigil("ews long.csv");
+    EXPECT_EQ(result.status, 2);
+    EXPECT_NE(result.err.find("long.csv line 3: column \"value\": \"4" + std::string(39, '7') +
+                              "...\" is not a number"),
+              std::string::npos)
+        << result.err.substr(0, 200);
+    EXPECT_LT(result.err.size(), 200u);
+}
+
+// A series is read up to a cap: the file is refused as soon as it is passed, whatever the
+// cut line holds, and a file at the cap is read.
+TEST_F(ews, a_series_over_the_size_cap_is_refused) {
+    write("in.csv", ten_rows);
+    const auto size = fs::file_size(path("in.csv"));
+    EXPECT_EQ(cli::read_csv_series(path("in.csv"), "", "", size).values.size(), 10u);
+    for (const auto cap : {size - 1, size - 3, std::uintmax_t{5}}) {
+        try {
+            cli::read_csv_series(path("in.csv"), "", "", cap);
+            ADD_FAILURE() << "a file over " << cap << " bytes was read";
+        } catch (const input_error& error) {
+            EXPECT_EQ(std::string(error.what()),
+                      fmt::format("{}: larger than {} bytes, the most a CSV series may hold",
+                                  path("in.csv"), cap));
+        }
+    }
+}
+
+// /dev/zero (no line end, no end at all) used to be read until memory ran out (11 GB).
+TEST_F(ews, a_series_without_end_is_refused_at_the_size_cap) {
+    const auto result = vigil("ews /dev/zero", "", "ulimit -v 4000000; timeout 60 ");
+    EXPECT_EQ(result.status, 2) << result.err;
+    EXPECT_NE(result.err.find("/dev/zero: larger than 256 MiB, the most a CSV series may hold"),
+              std::string::npos)
+        << result.err;
 }
 
 TEST_F(ews, the_time_range_keeps_its_span_at_large_times) {

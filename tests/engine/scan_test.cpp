@@ -3,7 +3,12 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <string>
+
+#include <unistd.h>
 
 namespace vigil {
 namespace {
@@ -186,6 +191,39 @@ TEST(scan, every_message_starts_with_the_file_name) {
     for (const auto* text : {"seed = -1", "replicates = 0", "[scan]\nx = 1"}) {
         EXPECT_EQ(error_of(header.substr(0, 26) + "\n" + text).rfind("s.toml", 0), 0u) << text;
     }
+}
+
+// A scan file is read in chunks up to a cap: a file one byte over it is refused with the cap
+// named, whatever it holds, and one at the cap is read.
+TEST(scan, a_file_over_the_size_cap_is_refused) {
+    const auto path = (std::filesystem::temp_directory_path() /
+                       ("vigil_scan_cap_" + std::to_string(::getpid()) + ".toml"))
+                          .string();
+    const std::string text = header + "# padding\n";
+    std::ofstream(path, std::ios::binary) << text;
+    EXPECT_EQ(read_scan_file(path, text.size()).replicates, 10u);
+    try {
+        read_scan_file(path, text.size() - 1);
+        ADD_FAILURE() << "a file over the cap was read";
+    } catch (const input_error& error) {
+        EXPECT_EQ(std::string(error.what()),
+                  path + ": larger than " + std::to_string(text.size() - 1) +
+                      " bytes, the most a scan file may hold (a TOML text, usually a few kB)");
+    }
+    std::filesystem::remove(path);
+}
+
+// Bytes that are not UTF-8 are escaped in messages like control bytes; UTF-8 text is kept.
+TEST(errors, one_line_escapes_bytes_that_are_not_utf8) {
+    EXPECT_EQ(one_line("\x89HDF\r\n"), "\\x89HDF\\x0d\\x0a");
+    EXPECT_EQ(one_line("tau \xcf\x84 +-\xc2\xb1 \xe2\x82\xac \xf0\x9f\x98\x80"),
+              "tau \xcf\x84 +-\xc2\xb1 \xe2\x82\xac \xf0\x9f\x98\x80");
+    EXPECT_EQ(one_line("\xc2\x9b"
+                       "31m"),
+              "\\xc2\\x9b31m");  // C1 CSI
+    EXPECT_EQ(one_line("\xc0\xaf \xed\xa0\x80"),
+              "\\xc0\\xaf \\xed\\xa0\\x80");  // overlong, surrogate
+    EXPECT_EQ(one_line("cut \xe2\x82"), "cut \\xe2\\x82");
 }
 
 }  // namespace

@@ -56,6 +56,7 @@ struct analyze_arguments {
     std::string format = "table";
     bool store = true;
     std::string plot_directory;
+    bool plot_given = false;
     bool overwrite = false;
 };
 
@@ -413,6 +414,9 @@ int analyze_command(const analyze_arguments& arguments) {
     if (!(arguments.confidence_level > 0 && arguments.confidence_level < 1)) {
         throw input_error("--confidence: must be in (0, 1)");
     }
+    if (arguments.plot_given && arguments.plot_directory.empty()) {
+        throw input_error("--plot: the figures need a directory name");
+    }
     require_result_exists(arguments.file_path);
     const bool plotting = !arguments.plot_directory.empty();
     if (plotting && !arguments.store) {
@@ -523,7 +527,7 @@ int journal_info(const std::string& journal) {
         identity.substr(shard_start + 6, identity.find('\n', shard_start) - shard_start - 6));
     const auto slice = shard_work(plan, shard);
     const auto total = slice.end - slice.begin;
-    fmt::print("file          {}\n", journal);
+    fmt::print("file          {}\n", one_line(journal));
     fmt::print("status        INCOMPLETE: {}\n",
                journal_in_use(journal)
                    ? "a run vigil is writing now"
@@ -567,8 +571,10 @@ int info_command(const std::string& path) {
         }
     }
     const double total = static_cast<double>(points * replicates);
-    fmt::print("file          {}\n", path);
-    const std::string shard = file.attribute("shard");
+    // Everything read from the file or given on the command line is printed with its control
+    // bytes and bytes that are not UTF-8 escaped (a scan file named with an escape sequence).
+    fmt::print("file          {}\n", one_line(path));
+    const std::string shard = one_line(file.attribute("shard"));
     const std::string finished = shard.empty() ? "complete"
                                                : "complete shard " + shard +
                                                      " (its slice is done; `vigil merge` the "
@@ -581,17 +587,19 @@ int info_command(const std::string& path) {
         fmt::print(
             "pending       {}: an unfinished run that will replace this file; `vigil "
             "info {}` shows it, `--overwrite --resume` finishes it\n",
-            journal_path(path), journal_path(path));
+            one_line(journal_path(path)), one_line(journal_path(path)));
     }
     for (const auto* name : {"model", "vigil_version", "git_commit", "created_utc", "completed_utc",
                              "command_line", "scan_file", "hdf5_version", "boost_version"}) {
         const auto value = file.attribute(name);
-        if (!value.empty()) fmt::print("{:<14}{}\n", name, value);
+        if (!value.empty()) fmt::print("{:<14}{}\n", name, one_line(value));
     }
     fmt::print("seed          {}\n", file.seed());
     fmt::print("points        {}\n", points);
-    fmt::print("scanned       {}\n", fmt::join(file.scanned_names(), ", "));
-    fmt::print("results       {}\n", fmt::join(file.result_names(), ", "));
+    fmt::print("scanned       {}\n",
+               one_line(fmt::format("{}", fmt::join(file.scanned_names(), ", "))));
+    fmt::print("results       {}\n",
+               one_line(fmt::format("{}", fmt::join(file.result_names(), ", "))));
     return 0;
 }
 
@@ -730,6 +738,7 @@ int run_cli(int argc, char** argv) {
 
     try {
         run.output_given = run_app->count("--output") > 0;
+        analyze.plot_given = analyze_app->count("--plot") > 0;
         if (run_app->parsed()) return run_command(run, joined_command_line(argc, argv), mpi);
         if (analyze_app->parsed()) return analyze_command(analyze);
         if (info_app->parsed()) return info_command(info_path);

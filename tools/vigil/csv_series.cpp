@@ -6,9 +6,11 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <charconv>
 #include <cmath>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -16,6 +18,7 @@
 #include <istream>
 #include <limits>
 #include <optional>
+#include <streambuf>
 
 namespace vigil::cli {
 
@@ -71,6 +74,34 @@ private:
     std::vector<std::string> fields_;
 };
 
+// The bytes of another stream buffer up to a cap: past it, reading ends as at the end of the
+// file and `exceeded()` says so. It reads in chunks and never more than one byte past the cap,
+// so a file without end (/dev/zero, a FIFO) costs no more memory than the cap.
+class capped_buffer : public std::streambuf {
+public:
+    capped_buffer(std::streambuf& source, std::uint64_t cap) : source_(source), cap_(cap) {}
+
+    bool exceeded() const { return read_ > cap_; }
+
+protected:
+    int_type underflow() override {
+        if (exceeded()) return traits_type::eof();
+        const auto wanted = std::min<std::uint64_t>(chunk_.size(), cap_ + 1 - read_);
+        const auto got = source_.sgetn(chunk_.data(), static_cast<std::streamsize>(wanted));
+        if (got <= 0) return traits_type::eof();
+        read_ += static_cast<std::uint64_t>(got);
+        if (exceeded()) return traits_type::eof();
+        setg(chunk_.data(), chunk_.data(), chunk_.data() + got);
+        return traits_type::to_int_type(chunk_[0]);
+    }
+
+private:
+    std::streambuf& source_;
+    std::uint64_t cap_;
+    std::uint64_t read_ = 0;
+    std::array<char, 64 * 1024> chunk_{};
+};
+
 // The lines of a file ended by LF (Unix), CR LF (Windows) or a lone CR (old Mac OS, still
 // written by some spreadsheet exports), without their ends. Each physical line is read with
 // getline; a CR inside it ends a line, a CR at its end belongs to CR LF.
@@ -96,19 +127,21 @@ private:
     std::size_t next_ = std::string::npos;  // where the next line starts in physical_; npos: read
 };
 
-// A cell or column name as it may be quoted in a message: control bytes (NUL, tab, escape...)
-// are written \xNN, so that the message is complete and prints as one line.
+// The most bytes of a cell or column name quoted in a message; a cell of millions of digits
+// would otherwise make a message of megabytes.
+constexpr std::size_t longest_quote = 40;
+
+// A cell or column name as it may be quoted in a message: cut after longest_quote bytes (at a
+// character boundary) with "...", control bytes (NUL, tab, escape...) and bytes that are not
+// UTF-8 written \xNN, so that the message is complete, short and prints as one line.
 std::string printable(const std::string& text) {
-    std::string out;
-    for (const char c : text) {
-        const auto byte = static_cast<unsigned char>(c);
-        if (byte < 0x20 || byte == 0x7f) {
-            out += fmt::format("\\x{:02x}", byte);
-        } else {
-            out += c;
-        }
-    }
-    return out;
+    if (text.size() <= longest_quote) return one_line(text);
+    std::size_t cut = longest_quote;
+    const auto inside_a_character = [&] {
+        return (static_cast<unsigned char>(text[cut]) & 0xc0) == 0x80;
+    };
+    while (cut > longest_quote - 3 && inside_a_character()) --cut;
+    return one_line(text.substr(0, cut)) + "...";
 }
 
 std::string trimmed(const std::string& text) {
@@ -225,12 +258,14 @@ void check_value_spread(const csv_series& series) {
 }  // namespace
 
 csv_series read_csv_series(const std::string& path, const std::string& time_column,
-                           const std::string& value_column) {
+                           const std::string& value_column, std::uint64_t max_bytes) {
     namespace fs = std::filesystem;
     if (!fs::exists(path)) throw input_error(path + ": no such file");
     if (fs::is_directory(path)) throw input_error(path + ": is a directory, not a CSV file");
-    std::ifstream in(path);
-    if (!in) throw input_error(path + ": cannot be opened for reading");
+    std::ifstream file(path, std::ios::binary);
+    if (!file) throw input_error(path + ": cannot be opened for reading");
+    capped_buffer capped(*file.rdbuf(), max_bytes);
+    std::istream in(&capped);
 
     csv_series series;
     series.path = path;
@@ -242,8 +277,15 @@ csv_series read_csv_series(const std::string& path, const std::string& time_colu
     bool has_time = false;
     std::size_t previous_line = 0;
 
+    // A file cut at the cap is refused whole, before its cut last line could be blamed.
+    const auto refuse_if_cut = [&] {
+        if (!capped.exceeded()) return;
+        throw input_error(fmt::format("{}: larger than {}, the most a CSV series may hold", path,
+                                      byte_count_text(max_bytes)));
+    };
     line_reader lines(in);
     while (lines.next(line)) {
+        refuse_if_cut();
         ++line_number;
         // A UTF-8 byte-order mark (spreadsheet exports) is not part of the first column's name.
         if (line_number == 1 && line.starts_with(utf8_byte_order_mark)) {
@@ -337,6 +379,7 @@ csv_series read_csv_series(const std::string& path, const std::string& time_colu
         series.lines.push_back(line_number);
         previous_line = line_number;
     }
+    refuse_if_cut();
     if (in.bad()) throw input_error(path + ": read error");
     if (!splitter) throw input_error(path + ": empty file (no header line)");
     if (series.values.empty()) throw input_error(path + ": a header but no data rows");

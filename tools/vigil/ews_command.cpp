@@ -135,6 +135,19 @@ void check_output_path(const std::string& path, const char* option, bool overwri
     unlink(probe.c_str());
 }
 
+// Compared as paths, since neither output need exist yet: `./a.png` and `a.png` (or a path
+// through a symbolic link to the same directory) are one file.
+bool same_path(const std::string& first, const std::string& second) {
+    const auto resolved = [](const std::string& path) {
+        std::error_code failed;
+        auto canonical = fs::weakly_canonical(fs::absolute(path), failed);
+        return failed ? fs::absolute(path).lexically_normal() : canonical;
+    };
+    if (resolved(first) == resolved(second)) return true;
+    std::error_code not_comparable;
+    return fs::exists(first) && fs::equivalent(first, second, not_comparable);
+}
+
 // The figure is drawn as PNG whatever the name says; another extension would mislabel it.
 void check_figure_name(const std::string& path) {
     if (path.empty()) return;
@@ -785,17 +798,27 @@ ews_command::ews_command(CLI::App& app) : arguments_(std::make_unique<ews_argume
         ->add_option("--bootstrap", a.bootstrap,
                      "with --model-test: series simulated from each fitted model (10 to 100000)")
         ->capture_default_str()
-        ->check(whole_number("bootstrap series"));
+        ->check(whole_number("bootstrap series",
+                             fmt::format("{} to {}", fewest_bootstrap, most_bootstrap)));
 }
 
 ews_command::~ews_command() = default;
 
 int ews_command::run(const std::string& command_line) const {
     const auto& arguments = *arguments_;
+    // An empty value would otherwise read as "not given": nothing written, exit 0.
+    if (subcommand_->get_option("--output")->count() > 0 && arguments.output_path.empty()) {
+        throw input_error("-o: the output needs a file name");
+    }
+    if (subcommand_->get_option("--plot")->count() > 0 && arguments.plot_path.empty()) {
+        throw input_error("--plot: the figure needs a file name ending in .png");
+    }
     check_output_path(arguments.output_path, "-o", arguments.overwrite, arguments.series_path);
     check_output_path(arguments.plot_path, "--plot", arguments.overwrite, arguments.series_path);
-    if (!arguments.output_path.empty() && arguments.output_path == arguments.plot_path) {
-        throw input_error("-o and --plot name the same file");
+    if (!arguments.output_path.empty() && !arguments.plot_path.empty() &&
+        same_path(arguments.output_path, arguments.plot_path)) {
+        throw input_error(fmt::format("-o {} and --plot {} name the same file; give two names",
+                                      arguments.output_path, arguments.plot_path));
     }
     check_figure_name(arguments.plot_path);
     const auto indicators = parse_indicators_option(arguments.indicators);

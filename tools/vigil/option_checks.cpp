@@ -23,12 +23,16 @@ CLI::Validator counted(const std::string& what, std::int64_t low, std::int64_t h
         fmt::format("{}..{}", low, high));
 }
 
-CLI::Validator whole_number(const std::string& what) {
+CLI::Validator whole_number(const std::string& what, const std::string& allowed) {
     return CLI::Validator(
         [=](std::string& text) -> std::string {
             std::uint64_t value = 0;
             const auto [end, error] =
                 std::from_chars(text.data(), text.data() + text.size(), value);
+            if (error == std::errc::result_out_of_range && end == text.data() + text.size()) {
+                return fmt::format("{} {} is too large; give a whole number from {}", what, text,
+                                   allowed);
+            }
             if (text.empty() || error != std::errc() || end != text.data() + text.size()) {
                 return fmt::format("{} must be a whole number, got \"{}\"", what, text);
             }
